@@ -1,0 +1,303 @@
+//! Precision × device → a burn device, and what the machine offers.
+//!
+//! Precision is carried by every tensor's dtype (tensors are created with an explicit dtype),
+//! so one process can run f16, f32 and f64 side by side on the same device.
+
+use burn::backend::wgpu::wgpu;
+use burn::tensor::{DType, Device};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// Floating-point precision of a run: model, inputs, loss and backward all in this type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// IEEE half (unit roundoff 2^-11).
+    F16,
+    /// IEEE single (2^-24), the default.
+    #[default]
+    F32,
+    /// IEEE double (2^-53).
+    F64,
+}
+
+impl Precision {
+    /// All precisions, lowest first.
+    pub const ALL: [Precision; 3] = [Precision::F16, Precision::F32, Precision::F64];
+
+    /// burn's element type.
+    pub fn dtype(self) -> DType {
+        match self {
+            Precision::F16 => DType::F16,
+            Precision::F32 => DType::F32,
+            Precision::F64 => DType::F64,
+        }
+    }
+
+    /// `f16`, `f32` or `f64`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::F16 => "f16",
+            Precision::F32 => "f32",
+            Precision::F64 => "f64",
+        }
+    }
+}
+
+impl std::fmt::Display for Precision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Precision {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "f16" => Ok(Precision::F16),
+            "f32" => Ok(Precision::F32),
+            "f64" => Ok(Precision::F64),
+            other => Err(format!(
+                "unknown precision '{other}' (expected f16, f32 or f64)"
+            )),
+        }
+    }
+}
+
+/// Where to run, as asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceChoice {
+    /// The GPU when it supports the precision, else the CPU.
+    #[default]
+    Auto,
+    /// The GPU (wgpu) or an error.
+    Gpu,
+    /// burn's CPU back end (Flex).
+    Cpu,
+}
+
+impl std::str::FromStr for DeviceChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(DeviceChoice::Auto),
+            "gpu" => Ok(DeviceChoice::Gpu),
+            "cpu" => Ok(DeviceChoice::Cpu),
+            other => Err(format!("unknown device '{other}' (expected auto, gpu or cpu)")),
+        }
+    }
+}
+
+/// Where a run actually happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceKind {
+    /// wgpu with our WGSL kernels.
+    Gpu,
+    /// burn's CPU back end.
+    Cpu,
+}
+
+impl DeviceKind {
+    /// `gpu` or `cpu`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceKind::Gpu => "gpu",
+            DeviceKind::Cpu => "cpu",
+        }
+    }
+}
+
+/// What a GPU adapter is and can do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdapterSummary {
+    /// Adapter name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".
+    pub name: String,
+    /// Vendor, by PCI id where known.
+    pub vendor: String,
+    /// Graphics API: Vulkan, Metal, Dx12, Gl or BrowserWebGpu.
+    pub backend: String,
+    /// Device type: DiscreteGpu, IntegratedGpu, VirtualGpu, Cpu, Other.
+    pub device_type: String,
+    /// Driver name and version.
+    pub driver: String,
+    /// `shader-f16`: f16 arithmetic in shaders.
+    pub shader_f16: bool,
+    /// `SHADER_F64`: f64 arithmetic in shaders.
+    pub shader_f64: bool,
+}
+
+impl AdapterSummary {
+    fn from_wgpu(info: &wgpu::AdapterInfo, features: wgpu::Features) -> Self {
+        AdapterSummary {
+            name: info.name.clone(),
+            vendor: vendor_name(info.vendor),
+            backend: format!("{:?}", info.backend),
+            device_type: format!("{:?}", info.device_type),
+            driver: format!("{} {}", info.driver, info.driver_info)
+                .trim()
+                .to_string(),
+            shader_f16: features.contains(wgpu::Features::SHADER_F16),
+            shader_f64: features.contains(wgpu::Features::SHADER_F64),
+        }
+    }
+
+    /// Whether this adapter runs `precision`.
+    pub fn supports(&self, precision: Precision) -> bool {
+        match precision {
+            Precision::F16 => self.shader_f16,
+            Precision::F32 => true,
+            Precision::F64 => self.shader_f64,
+        }
+    }
+}
+
+fn vendor_name(id: u32) -> String {
+    let name = match id {
+        0x1002 => "AMD",
+        0x10de => "NVIDIA",
+        0x8086 => "Intel",
+        0x106b => "Apple",
+        0x13b5 => "ARM",
+        0x5143 => "Qualcomm",
+        0x10005 => "Mesa",
+        _ => "",
+    };
+    if name.is_empty() {
+        format!("0x{id:04x}")
+    } else {
+        format!("{name} (0x{id:04x})")
+    }
+}
+
+/// Every adapter wgpu can see, on every graphics API.
+pub fn list_adapters() -> Vec<AdapterSummary> {
+    let instance = wgpu::Instance::default();
+    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    adapters
+        .iter()
+        .map(|a| AdapterSummary::from_wgpu(&a.get_info(), a.features()))
+        .collect()
+}
+
+/// The CPU back end, described for `relu0 device`.
+pub fn cpu_summary() -> String {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    format!(
+        "burn Flex CPU back end ({} {}, {threads} threads): f32, f64",
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )
+}
+
+/// Why a precision/device pair cannot run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BackendError {
+    /// No GPU adapter at all.
+    #[error(
+        "no GPU adapter found: install a Vulkan driver, e.g. Mesa lavapipe \
+         (apt-get install mesa-vulkan-drivers libvulkan1); --device cpu works"
+    )]
+    NoAdapter(String),
+    /// f16 asked of an adapter without `shader-f16`.
+    #[error("f16 needs shader-f16, which the adapter '{0}' does not have; use --precision f32")]
+    NoShaderF16(String),
+    /// f64 asked of an adapter without `SHADER_F64`.
+    #[error(
+        "f64 needs SHADER_F64, which the adapter '{0}' does not have; use --device cpu for f64"
+    )]
+    NoShaderF64(String),
+    /// f16 asked of the CPU.
+    #[error("f16 runs on a GPU only (the CPU back end has f32 and f64); use --device gpu")]
+    NoCpuF16,
+}
+
+/// A device ready for a run.
+#[derive(Clone, Debug)]
+pub struct Compute {
+    /// The burn device (without autodiff; call `.autodiff()` for training).
+    pub device: Device,
+    /// Precision of every tensor of the run.
+    pub precision: Precision,
+    /// GPU or CPU.
+    pub kind: DeviceKind,
+    /// The adapter, on GPU.
+    pub adapter: Option<AdapterSummary>,
+}
+
+impl Compute {
+    /// One line naming the device, e.g. "gpu: llvmpipe (Vulkan, shader-f16)".
+    pub fn describe(&self) -> String {
+        match &self.adapter {
+            Some(a) => format!(
+                "gpu: {} ({}, shader-f16 {})",
+                a.name,
+                a.backend,
+                if a.shader_f16 { "yes" } else { "no" }
+            ),
+            None => "cpu: burn Flex".to_string(),
+        }
+    }
+}
+
+/// The process's one wgpu runtime: initialised once, shared by every run.
+fn gpu() -> Result<(Device, AdapterSummary), BackendError> {
+    static GPU: OnceLock<Result<(Device, AdapterSummary), BackendError>> = OnceLock::new();
+    GPU.get_or_init(|| {
+        let (device, setup) = Device::wgpu_options()
+            .init_with_setup()
+            .map_err(|e| BackendError::NoAdapter(e.to_string()))?;
+        let summary =
+            AdapterSummary::from_wgpu(&setup.adapter.get_info(), setup.device.features());
+        Ok((device, summary))
+    })
+    .clone()
+}
+
+/// Resolves a precision and a device choice to a device, or says why not.
+pub fn select(precision: Precision, choice: DeviceChoice) -> Result<Compute, BackendError> {
+    let cpu = || Compute {
+        device: Device::flex(),
+        precision,
+        kind: DeviceKind::Cpu,
+        adapter: None,
+    };
+    match choice {
+        DeviceChoice::Cpu => match precision {
+            Precision::F16 => Err(BackendError::NoCpuF16),
+            _ => Ok(cpu()),
+        },
+        DeviceChoice::Gpu => {
+            let (device, adapter) = gpu()?;
+            match precision {
+                Precision::F16 if !adapter.shader_f16 => {
+                    Err(BackendError::NoShaderF16(adapter.name))
+                }
+                Precision::F64 if !adapter.shader_f64 => {
+                    Err(BackendError::NoShaderF64(adapter.name))
+                }
+                _ => Ok(Compute {
+                    device,
+                    precision,
+                    kind: DeviceKind::Gpu,
+                    adapter: Some(adapter),
+                }),
+            }
+        }
+        DeviceChoice::Auto => match precision {
+            // f64 is the CPU's: exact reference arithmetic on every machine.
+            Precision::F64 => Ok(cpu()),
+            // A software rasteriser (lavapipe, SwiftShader) is far slower than the CPU back end.
+            Precision::F32 => match select(precision, DeviceChoice::Gpu) {
+                Ok(gpu) if gpu.adapter.as_ref().is_some_and(|a| a.device_type != "Cpu") => {
+                    Ok(gpu)
+                }
+                _ => Ok(cpu()),
+            },
+            Precision::F16 => select(precision, DeviceChoice::Gpu),
+        },
+    }
+}

@@ -1,0 +1,265 @@
+//! The command line: clap commands → experiment configs, progress on stderr, results on stdout.
+
+use crate::backend::{self, DeviceChoice, Precision};
+use crate::data::{self, DataSource, DatasetKind};
+use crate::error::Error;
+use crate::experiment::Shard;
+use crate::experiment::volume::{Compare, VolumeConfig, VolumeEvent, VolumeReport, VolumeRun};
+use crate::ops::Semantics;
+use crate::report::JsonlWriter;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+
+/// See, measure and teach how ReLU'(0) changes backpropagation in finite precision.
+#[derive(Parser, Debug)]
+#[command(name = "relu0", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List GPU adapters (back end, shader-f16, SHADER_F64) and the CPU back end.
+    Device {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Volume of the bifurcation zone S01: the share of random initialisations whose
+    /// ReLU'(0)=0 and ReLU'(0)=1 gradients differ on some mini-batch (paper, experiment 1).
+    Volume(VolumeArgs),
+}
+
+#[derive(Args, Debug)]
+struct VolumeArgs {
+    /// Precision of model, data, loss and backward.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
+    /// auto: GPU for f16, a hardware GPU else the CPU for f32, the CPU for f64.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// Random initialisations R.
+    #[arg(long, default_value_t = 20)]
+    draws: usize,
+    /// Hidden layers L.
+    #[arg(long, default_value_t = 3)]
+    layers: usize,
+    /// Hidden width n.
+    #[arg(long, default_value_t = 256)]
+    width: usize,
+    /// Mini-batch size.
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// multiply (dx = dy·a at 0) or assign (dx = a at 0, the paper's code).
+    #[arg(long, default_value = "multiply")]
+    semantics: Semantics,
+    /// first-layer (the paper's criterion) or all parameters.
+    #[arg(long, default_value = "first-layer")]
+    compare: Compare,
+    /// mnist or fashion-mnist.
+    #[arg(long, default_value = "mnist")]
+    dataset: DatasetKind,
+    /// embedded (MNIST subset in the binary) or a directory with the IDX files.
+    #[arg(long, default_value = "embedded")]
+    data: DataSource,
+    /// Draw i is initialised from seed + i.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Run both backward passes on every batch and check the one-forward shortcut.
+    #[arg(long)]
+    verify: bool,
+    /// Run only shard K of N (draws i with i mod N = K-1).
+    #[arg(long)]
+    shard: Option<Shard>,
+    /// The paper's variant without a ReLU after the first Linear.
+    #[arg(long)]
+    no_first_relu: bool,
+    /// Scan at most this many batches per draw (default: one pass over the training set).
+    #[arg(long)]
+    max_batches: Option<usize>,
+    /// Write one JSON line per draw to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+impl VolumeArgs {
+    fn config(&self) -> VolumeConfig {
+        VolumeConfig {
+            precision: self.precision,
+            device: self.device,
+            draws: self.draws,
+            layers: self.layers,
+            width: self.width,
+            batch: self.batch,
+            semantics: self.semantics,
+            compare: self.compare,
+            dataset: self.dataset,
+            data: self.data.clone(),
+            seed: self.seed,
+            verify: self.verify,
+            shard: self.shard,
+            first_relu: !self.no_first_relu,
+            max_batches: self.max_batches,
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return 0;
+            }
+            // One line naming the bad value, not clap's usage block.
+            let text = e.to_string();
+            let line = text.lines().next().unwrap_or("invalid arguments");
+            eprintln!("relu0: {}", line.trim_start_matches("error: "));
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        None => {
+            eprintln!(
+                "relu0: no command given; try `relu0 volume --json` or `relu0 --help`"
+            );
+            let _ = <Cli as clap::CommandFactory>::command().print_help();
+            Ok(())
+        }
+        Some(Command::Device { json }) => device(json),
+        Some(Command::Volume(args)) => volume(&args),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("relu0: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn device(json: bool) -> Result<(), Error> {
+    let adapters = backend::list_adapters();
+    let cpu = backend::cpu_summary();
+    if json {
+        let value = serde_json::json!({ "adapters": adapters, "cpu": cpu });
+        println!("{value}");
+        return Ok(());
+    }
+    if adapters.is_empty() {
+        println!(
+            "GPU: none found (install a Vulkan driver, e.g. Mesa lavapipe: \
+             apt-get install mesa-vulkan-drivers libvulkan1; --device cpu works)"
+        );
+    }
+    for (i, a) in adapters.iter().enumerate() {
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        println!("GPU {i}: {}", a.name);
+        println!("  vendor:      {}", a.vendor);
+        println!("  back end:    {} ({})", a.backend, a.device_type);
+        println!("  driver:      {}", a.driver);
+        println!("  shader-f16:  {}", yes(a.shader_f16));
+        println!("  SHADER_F64:  {}", yes(a.shader_f64));
+    }
+    println!("CPU: {cpu}");
+    Ok(())
+}
+
+fn volume(args: &VolumeArgs) -> Result<(), Error> {
+    let config = args.config();
+    config.validate()?;
+    let compute = backend::select(config.precision, config.device)?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let mut run = VolumeRun::new(config, compute.clone(), &dataset)?;
+    let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
+
+    let total = (run.total_draws() * run.batches_per_draw()) as u64;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template(
+            "{spinner} volume {prefix} [{bar:30}] {pos}/{len} batches {elapsed_precise} eta {eta} {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(format!("{} {}", args.precision, compute.describe()));
+    let mut done_draws = 0usize;
+    let mut in_s01 = 0usize;
+    while let Some(event) = pollster::block_on(run.step())? {
+        match event {
+            VolumeEvent::Batch { .. } => bar.inc(1),
+            VolumeEvent::Draw(record) => {
+                done_draws += 1;
+                in_s01 += usize::from(record.in_s01);
+                // A draw that stopped early skips the rest of its batches.
+                let skipped = run.batches_per_draw() - record.batches_scanned;
+                bar.inc(skipped as u64);
+                bar.set_message(format!("S01 {in_s01}/{done_draws}"));
+                if let Some(out) = out.as_mut() {
+                    out.write(&record)?;
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let report = run.report();
+    if args.json {
+        let line = serde_json::to_string(&report).map_err(|e| Error::Output(e.to_string()))?;
+        println!("{line}");
+    } else {
+        print_volume(&report);
+    }
+    Ok(())
+}
+
+fn print_volume(r: &VolumeReport) {
+    println!(
+        "volume of S01, {} on {}{}: {}/{} draws = {:.3} (95% CI {:.3}-{:.3})",
+        r.precision,
+        r.device,
+        r.adapter
+            .as_ref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default(),
+        r.in_s01,
+        r.draws,
+        r.proportion,
+        r.ci95[0],
+        r.ci95[1]
+    );
+    println!(
+        "MLP {}x{}, batch {}, {} semantics, {} training samples ({} batches per pass)",
+        r.config.layers,
+        r.config.width,
+        r.config.batch,
+        r.config.semantics,
+        r.train_samples,
+        r.batches_per_epoch
+    );
+    let firsts: Vec<String> = r
+        .first_diff_batch
+        .iter()
+        .map(|b| b.map_or("-".to_string(), |b| b.to_string()))
+        .collect();
+    println!("first differing batch per draw: {}", firsts.join(" "));
+    println!("exact zeros per ReLU layer: {:?}", r.zeros_per_layer);
+    if let Some(v) = &r.verify {
+        println!(
+            "verify: {} batches with both backward passes, {} shortcut mismatches, {} 0-vs-0 mismatches",
+            v.batches_checked, v.shortcut_mismatches, v.control_mismatches
+        );
+    }
+    println!("elapsed: {:.1} s", r.elapsed_s);
+}

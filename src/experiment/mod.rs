@@ -1,0 +1,45 @@
+//! The paper's experiments, headless: a config in, events out, a report at the end.
+//!
+//! Each experiment is a step machine (`async fn step`): native code drives it with a blocking
+//! executor, the web with the browser's event loop, because every GPU readback is async there.
+
+pub mod batches;
+pub mod stats;
+pub mod volume;
+
+/// Which draws of a sweep this process runs: draw `i` belongs to shard `k` of `n` when
+/// `i % n == k - 1` (shards are numbered from 1, as Slurm array indices usually are).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// This shard, 1..=count.
+    pub index: usize,
+    /// Number of shards.
+    pub count: usize,
+}
+
+impl Shard {
+    /// Whether draw `draw` is this shard's.
+    pub fn owns(&self, draw: usize) -> bool {
+        draw % self.count == self.index - 1
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("bad shard '{s}' (expected K/N with 1 <= K <= N, e.g. 2/8)");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: usize = k.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}

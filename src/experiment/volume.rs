@@ -1,0 +1,522 @@
+//! Experiment 1, the headline: the volume of the bifurcation zone S01 against precision.
+//!
+//! For each of R draws (a fresh PyTorch-default initialisation from `seed + draw`), walk the
+//! training set in fixed order at fixed θ. The draw is in S01 at the first mini-batch whose
+//! first-layer weight gradients (or all gradients, `compare = all`) differ bitwise between
+//! ReLU'(0)=0 and ReLU'(0)=1.
+//!
+//! The one-forward shortcut: only an exact zero in some ReLU's input can make the twins differ,
+//! so each batch runs one forward pass without a graph and counts exact zeros per layer; the
+//! two backward passes run only when there is one. `verify` runs them on every batch, checks
+//! that gradients never differ on a batch without a zero, and repeats the ReLU'(0)=0 pass as
+//! the 0-vs-0 determinism control.
+
+use super::Shard;
+use super::batches::{Batch, upload};
+use super::stats::wilson95;
+use crate::backend::{Compute, DeviceChoice, Precision};
+use crate::data::{DataSource, Dataset, DatasetKind, Split};
+use crate::error::Error;
+use crate::model::mlp::{Forward, Mlp, MlpConfig, cross_entropy};
+use crate::model::Relu0;
+use crate::ops::{Alpha, Semantics};
+use burn::tensor::{Device, Int, Tensor};
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+/// Which gradients decide that the twins differ.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Compare {
+    /// The first layer's weight gradient (the paper's criterion).
+    #[default]
+    FirstLayer,
+    /// Every parameter's gradient.
+    All,
+}
+
+impl std::str::FromStr for Compare {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "first-layer" => Ok(Compare::FirstLayer),
+            "all" => Ok(Compare::All),
+            other => Err(format!(
+                "unknown compare mode '{other}' (expected first-layer or all)"
+            )),
+        }
+    }
+}
+
+/// Settings of a volume scan. Defaults follow the paper (3×256 MLP, batch 256, multiply,
+/// first-layer comparison, embedded MNIST, 20 draws).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VolumeConfig {
+    /// Precision of every tensor.
+    pub precision: Precision,
+    /// Where to run.
+    pub device: DeviceChoice,
+    /// Number of random initialisations R.
+    pub draws: usize,
+    /// Hidden layers L.
+    pub layers: usize,
+    /// Hidden width n.
+    pub width: usize,
+    /// Mini-batch size.
+    pub batch: usize,
+    /// Backward semantics of ReLU'(0).
+    pub semantics: Semantics,
+    /// Which gradients are compared.
+    pub compare: Compare,
+    /// Data set.
+    pub dataset: DatasetKind,
+    /// Where the data set comes from.
+    pub data: DataSource,
+    /// Draw `i` is initialised from `seed + i`.
+    pub seed: u64,
+    /// Run both backward passes on every batch and check the shortcut.
+    pub verify: bool,
+    /// Run only this shard's draws.
+    pub shard: Option<Shard>,
+    /// ReLU after the first Linear (false: the paper's variant without it).
+    pub first_relu: bool,
+    /// Stop each draw after this many batches (default: one pass over the training set).
+    pub max_batches: Option<usize>,
+}
+
+impl Default for VolumeConfig {
+    fn default() -> Self {
+        VolumeConfig {
+            precision: Precision::F32,
+            device: DeviceChoice::Auto,
+            draws: 20,
+            layers: 3,
+            width: 256,
+            batch: 256,
+            semantics: Semantics::Multiply,
+            compare: Compare::FirstLayer,
+            dataset: DatasetKind::Mnist,
+            data: DataSource::Embedded,
+            seed: 0,
+            verify: false,
+            shard: None,
+            first_relu: true,
+            max_batches: None,
+        }
+    }
+}
+
+impl VolumeConfig {
+    /// Checks the settings that do not depend on the machine or the data.
+    pub fn validate(&self) -> Result<(), Error> {
+        let positive = [
+            ("--draws", self.draws),
+            ("--layers", self.layers),
+            ("--width", self.width),
+            ("--batch", self.batch),
+        ];
+        for (flag, value) in positive {
+            if value == 0 {
+                return Err(Error::Config(format!("{flag} must be at least 1, got 0")));
+            }
+        }
+        if self.max_batches == Some(0) {
+            return Err(Error::Config("--max-batches must be at least 1, got 0".into()));
+        }
+        if !self.first_relu && self.layers < 2 {
+            return Err(Error::Config(
+                "the variant without a first ReLU needs --layers 2 or more".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The network this scan draws.
+    pub fn mlp(&self) -> MlpConfig {
+        MlpConfig {
+            first_relu: self.first_relu,
+            ..MlpConfig::mnist(self.width, self.layers)
+        }
+    }
+
+    /// The draw indices this process runs.
+    pub fn draw_indices(&self) -> Vec<usize> {
+        (0..self.draws)
+            .filter(|&d| self.shard.is_none_or(|s| s.owns(d)))
+            .collect()
+    }
+}
+
+/// The outcome of one draw; one JSONL line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrawRecord {
+    /// Draw index.
+    pub draw: usize,
+    /// Initialisation seed (`seed + draw`).
+    pub seed: u64,
+    /// Whether the twins' gradients differed on some batch.
+    pub in_s01: bool,
+    /// The first differing batch (0-based), if any.
+    pub first_diff_batch: Option<usize>,
+    /// Batches evaluated (up to and including the first differing one).
+    pub batches_scanned: usize,
+    /// Batches with at least one exact zero in some ReLU's input.
+    pub batches_with_zeros: usize,
+    /// Exact zeros per ReLU layer over the scanned batches.
+    pub zeros_per_layer: Vec<u64>,
+    /// Batches on which both backward passes ran.
+    pub twin_backwards: usize,
+    /// `verify`: batches without an exact zero whose gradients differed anyway (must be 0).
+    pub shortcut_mismatches: usize,
+    /// `verify`: batches where two ReLU'(0)=0 passes disagreed (must be 0).
+    pub control_mismatches: usize,
+    /// Wall time of the draw.
+    pub elapsed_s: f64,
+}
+
+/// What a step produced.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VolumeEvent {
+    /// A batch of the current draw was evaluated.
+    Batch {
+        /// Draw index.
+        draw: usize,
+        /// Batch just evaluated (0-based).
+        batch: usize,
+        /// Batches per draw.
+        batches: usize,
+        /// Whether it had an exact zero.
+        had_zero: bool,
+    },
+    /// A draw finished.
+    Draw(DrawRecord),
+}
+
+/// The `--json` summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VolumeReport {
+    /// Always "volume".
+    pub experiment: String,
+    /// Precision name.
+    pub precision: Precision,
+    /// "gpu" or "cpu".
+    pub device: String,
+    /// The adapter, on GPU.
+    pub adapter: Option<String>,
+    /// Draws evaluated.
+    pub draws: usize,
+    /// Draws in S01.
+    pub in_s01: usize,
+    /// in_s01 / draws.
+    pub proportion: f64,
+    /// 95% Wilson interval of the proportion.
+    pub ci95: [f64; 2],
+    /// First differing batch of each draw (null: none), in draw order.
+    pub first_diff_batch: Vec<Option<usize>>,
+    /// Exact zeros per ReLU layer, summed over draws.
+    pub zeros_per_layer: Vec<u64>,
+    /// Batches in one pass over the training set.
+    pub batches_per_epoch: usize,
+    /// Training samples.
+    pub train_samples: usize,
+    /// `verify` totals: shortcut and control mismatches (both must be 0).
+    pub verify: Option<VerifySummary>,
+    /// Wall time of the scan.
+    pub elapsed_s: f64,
+    /// The settings.
+    pub config: VolumeConfig,
+}
+
+/// Totals of the `verify` checks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifySummary {
+    /// Batches without an exact zero whose gradients differed (the shortcut would have lied).
+    pub shortcut_mismatches: usize,
+    /// Batches where the 0-vs-0 control differed.
+    pub control_mismatches: usize,
+    /// Batches checked with both backward passes.
+    pub batches_checked: usize,
+}
+
+/// The draw being scanned.
+struct DrawState {
+    model: Mlp,
+    record: DrawRecord,
+    next_batch: usize,
+    started: Instant,
+}
+
+/// A volume scan in progress.
+pub struct VolumeRun {
+    config: VolumeConfig,
+    compute: Compute,
+    autodiff: Device,
+    mlp: MlpConfig,
+    train: Split,
+    batches: Vec<Option<Batch>>,
+    pending: std::collections::VecDeque<usize>,
+    current: Option<DrawState>,
+    records: Vec<DrawRecord>,
+    started: Instant,
+}
+
+impl VolumeRun {
+    /// Prepares a scan of `dataset` on `compute`.
+    pub fn new(config: VolumeConfig, compute: Compute, dataset: &Dataset) -> Result<Self, Error> {
+        config.validate()?;
+        let per_epoch = dataset.train.full_batches(config.batch);
+        if per_epoch == 0 {
+            return Err(Error::Config(format!(
+                "--batch {} is larger than the training set ({} samples)",
+                config.batch,
+                dataset.train.len()
+            )));
+        }
+        let batches = config.max_batches.map_or(per_epoch, |m| m.min(per_epoch));
+        let autodiff = compute.device.clone().autodiff();
+        Ok(VolumeRun {
+            mlp: config.mlp(),
+            pending: config.draw_indices().into(),
+            batches: vec![None; batches],
+            train: dataset.train.clone(),
+            config,
+            compute,
+            autodiff,
+            current: None,
+            records: Vec::new(),
+            started: Instant::now(),
+        })
+    }
+
+    /// Batches each draw scans at most.
+    pub fn batches_per_draw(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// Draws this run will evaluate.
+    pub fn total_draws(&self) -> usize {
+        self.records.len() + self.pending.len() + usize::from(self.current.is_some())
+    }
+
+    /// Finished draws so far.
+    pub fn records(&self) -> &[DrawRecord] {
+        &self.records
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &VolumeConfig {
+        &self.config
+    }
+
+    /// Does one batch of work; `None` once every draw is done.
+    pub async fn step(&mut self) -> Result<Option<VolumeEvent>, Error> {
+        if self.current.is_none() {
+            let Some(draw) = self.pending.pop_front() else {
+                return Ok(None);
+            };
+            self.current = Some(self.start_draw(draw));
+        }
+        let state = self.current.as_ref().expect("a draw is in progress");
+        let index = state.next_batch;
+        if index >= self.batches.len() || state.record.in_s01 {
+            let state = self.current.take().expect("a draw is in progress");
+            let mut record = state.record;
+            record.elapsed_s = state.started.elapsed().as_secs_f64();
+            self.records.push(record.clone());
+            return Ok(Some(VolumeEvent::Draw(record)));
+        }
+        let batch = self.batch(index);
+        let outcome = self.evaluate(&batch).await?;
+        let state = self.current.as_mut().expect("a draw is in progress");
+        let record = &mut state.record;
+        record.batches_scanned += 1;
+        for (total, zeros) in record.zeros_per_layer.iter_mut().zip(&outcome.zeros) {
+            *total += zeros;
+        }
+        let had_zero = outcome.zeros.iter().any(|&z| z > 0);
+        record.batches_with_zeros += usize::from(had_zero);
+        record.twin_backwards += usize::from(outcome.twins_ran);
+        record.shortcut_mismatches += usize::from(outcome.differ && !had_zero);
+        record.control_mismatches += usize::from(outcome.control_differs);
+        if outcome.differ {
+            record.in_s01 = true;
+            record.first_diff_batch = Some(index);
+        }
+        state.next_batch += 1;
+        Ok(Some(VolumeEvent::Batch {
+            draw: record.draw,
+            batch: index,
+            batches: self.batches.len(),
+            had_zero,
+        }))
+    }
+
+    fn start_draw(&self, draw: usize) -> DrawState {
+        let seed = self.config.seed.wrapping_add(draw as u64);
+        let model = Mlp::init(
+            &self.mlp,
+            seed,
+            self.config.precision.dtype(),
+            &self.autodiff,
+        );
+        DrawState {
+            model,
+            record: DrawRecord {
+                draw,
+                seed,
+                in_s01: false,
+                first_diff_batch: None,
+                batches_scanned: 0,
+                batches_with_zeros: 0,
+                zeros_per_layer: vec![0; self.mlp.relu_layers()],
+                twin_backwards: 0,
+                shortcut_mismatches: 0,
+                control_mismatches: 0,
+                elapsed_s: 0.0,
+            },
+            next_batch: 0,
+            started: Instant::now(),
+        }
+    }
+
+    fn batch(&mut self, index: usize) -> Batch {
+        let size = self.config.batch;
+        let dtype = self.config.precision.dtype();
+        let device = &self.compute.device;
+        let train = &self.train;
+        self.batches[index]
+            .get_or_insert_with(|| upload(train, index, size, dtype, device))
+            .clone()
+    }
+
+    async fn evaluate(&self, batch: &Batch) -> Result<BatchOutcome, Error> {
+        let state = self.current.as_ref().expect("a draw is in progress");
+        let model = &state.model;
+        let census = model.forward_constant(
+            batch.images.clone(),
+            self.relu(Alpha::ZERO),
+            self.config.first_relu,
+        );
+        let zeros = count_zeros(census).await?;
+        let had_zero = zeros.iter().any(|&z| z > 0);
+        let mut outcome = BatchOutcome {
+            zeros,
+            twins_ran: false,
+            differ: false,
+            control_differs: false,
+        };
+        if !(had_zero || self.config.verify) {
+            return Ok(outcome);
+        }
+        outcome.twins_ran = true;
+        let g0 = self.gradients(model, batch, Alpha::ZERO).await?;
+        let g1 = self.gradients(model, batch, Alpha::ONE).await?;
+        outcome.differ = g0 != g1;
+        if self.config.verify {
+            let control = self.gradients(model, batch, Alpha::ZERO).await?;
+            outcome.control_differs = control != g0;
+        }
+        Ok(outcome)
+    }
+
+    fn relu(&self, alpha: Alpha) -> Relu0 {
+        Relu0::new(alpha, self.config.semantics)
+    }
+
+    /// The compared gradients' bytes after one forward and backward pass with ReLU'(0)=alpha.
+    async fn gradients(
+        &self,
+        model: &Mlp,
+        batch: &Batch,
+        alpha: Alpha,
+    ) -> Result<Vec<Vec<u8>>, Error> {
+        let images = batch.images.clone().autodiff();
+        let labels: Tensor<1, Int> = batch.labels.clone();
+        let forward = model.forward(images, self.relu(alpha), self.config.first_relu);
+        let loss = cross_entropy(forward.logits, labels);
+        let grads = loss.backward();
+        let params: Vec<Tensor<2>> = match self.config.compare {
+            Compare::FirstLayer => vec![model.first_weight().val()],
+            Compare::All => model
+                .layers
+                .iter()
+                .flat_map(|l| [l.weight.val(), l.bias.val().unsqueeze_dim(0)])
+                .collect(),
+        };
+        let mut out = Vec::with_capacity(params.len());
+        for p in params {
+            let grad = p
+                .grad(&grads)
+                .ok_or_else(|| Error::Device("a parameter received no gradient".into()))?;
+            out.push(grad.into_data_async().await?.into_bytes().to_vec());
+        }
+        Ok(out)
+    }
+
+    /// The summary of the draws finished so far.
+    pub fn report(&self) -> VolumeReport {
+        let mut records = self.records.clone();
+        records.sort_by_key(|r| r.draw);
+        let in_s01 = records.iter().filter(|r| r.in_s01).count();
+        let draws = records.len();
+        let mut zeros = vec![0u64; self.mlp.relu_layers()];
+        for r in &records {
+            for (total, z) in zeros.iter_mut().zip(&r.zeros_per_layer) {
+                *total += z;
+            }
+        }
+        let verify = self.config.verify.then(|| VerifySummary {
+            shortcut_mismatches: records.iter().map(|r| r.shortcut_mismatches).sum(),
+            control_mismatches: records.iter().map(|r| r.control_mismatches).sum(),
+            batches_checked: records.iter().map(|r| r.twin_backwards).sum(),
+        });
+        VolumeReport {
+            experiment: "volume".into(),
+            precision: self.config.precision,
+            device: self.compute.kind.name().into(),
+            adapter: self.compute.adapter.as_ref().map(|a| a.name.clone()),
+            draws,
+            in_s01,
+            proportion: if draws == 0 {
+                0.0
+            } else {
+                in_s01 as f64 / draws as f64
+            },
+            ci95: wilson95(in_s01, draws),
+            first_diff_batch: records.iter().map(|r| r.first_diff_batch).collect(),
+            zeros_per_layer: zeros,
+            batches_per_epoch: self.train.full_batches(self.config.batch),
+            train_samples: self.train.len(),
+            verify,
+            elapsed_s: self.started.elapsed().as_secs_f64(),
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// What one batch showed.
+struct BatchOutcome {
+    zeros: Vec<u64>,
+    twins_ran: bool,
+    differ: bool,
+    control_differs: bool,
+}
+
+/// Exact zeros (+0.0 or -0.0) in each ReLU input, read back in one transfer.
+async fn count_zeros(forward: Forward) -> Result<Vec<u64>, Error> {
+    if forward.pre_activations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts: Vec<Tensor<1, Int>> = forward
+        .pre_activations
+        .into_iter()
+        .map(|z| z.equal_elem(0.0).int().sum())
+        .collect();
+    let data = Tensor::cat(counts, 0).into_data_async().await?;
+    let values = data
+        .iter::<i64>()
+        .map(|v| u64::try_from(v).unwrap_or(0))
+        .collect();
+    Ok(values)
+}

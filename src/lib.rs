@@ -1,0 +1,21 @@
+//! relu0: see, measure and teach how the value chosen for ReLU'(0) changes backpropagation
+//! in finite precision (Bertoin, Bolte, Gerchinovitz & Pauwels, *Numerical influence of
+//! ReLU'(0) on backpropagation*, NeurIPS 2021).
+//!
+//! - [`ops`]: the ReLU whose derivative at 0 is a runtime value, on GPU (our WGSL) and CPU.
+//! - [`backend`]: precision × device, and what the machine offers.
+//! - [`model`]: the paper's networks.
+//! - [`data`]: MNIST and Fashion-MNIST (IDX), the embedded subset.
+//! - [`experiment`]: the paper's experiments as headless step machines.
+//! - [`cli`]: the command line.
+
+pub mod backend;
+pub mod cli;
+pub mod data;
+pub mod error;
+pub mod experiment;
+pub mod model;
+pub mod ops;
+pub mod report;
+
+pub use error::Error;

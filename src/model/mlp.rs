@@ -1,0 +1,176 @@
+//! The paper's MLP: `[Linear(784,n)+ReLU] + (L-1)×[Linear(n,n)+ReLU] + Linear(n,10)`, every ReLU
+//! the ReLU'(0)=a op, optionally without the ReLU after the first Linear (the paper's variant).
+
+use super::Relu0;
+use super::init::{Initializer, tensor_from_f32};
+use crate::ops::relu0;
+use burn::module::{Module, Param};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{DType, Device, Int, Tensor};
+use serde::{Deserialize, Serialize};
+
+/// Shape of an MLP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MlpConfig {
+    /// Input features (784 for 28×28 images).
+    pub inputs: usize,
+    /// Hidden width n.
+    pub width: usize,
+    /// Hidden layers L (each Linear followed by a ReLU).
+    pub layers: usize,
+    /// Output classes.
+    pub classes: usize,
+    /// Whether the first Linear is followed by a ReLU (false: the paper's variant).
+    pub first_relu: bool,
+}
+
+impl MlpConfig {
+    /// The paper's MNIST MLP with `layers` hidden layers of `width` neurons.
+    pub fn mnist(width: usize, layers: usize) -> Self {
+        MlpConfig {
+            inputs: 784,
+            width,
+            layers,
+            classes: 10,
+            first_relu: true,
+        }
+    }
+
+    /// Number of ReLU layers.
+    pub fn relu_layers(&self) -> usize {
+        if self.first_relu {
+            self.layers
+        } else {
+            self.layers.saturating_sub(1)
+        }
+    }
+
+    /// Number of parameters.
+    pub fn parameters(&self) -> usize {
+        let mut total = (self.inputs + 1) * self.width;
+        total += (self.layers.saturating_sub(1)) * (self.width + 1) * self.width;
+        total + (self.width + 1) * self.classes
+    }
+}
+
+/// One affine layer `x W + b` (W stored input-major, `[fan_in, fan_out]`).
+#[derive(Module, Debug)]
+pub struct Dense {
+    /// `[fan_in, fan_out]`.
+    pub weight: Param<Tensor<2>>,
+    /// `[fan_out]`.
+    pub bias: Param<Tensor<1>>,
+}
+
+impl Dense {
+    fn init(fan_in: usize, fan_out: usize, rng: &mut Initializer, dtype: DType, device: &Device) -> Self {
+        // PyTorch draws the weight as [fan_out, fan_in]; draw in that order, then transpose, so
+        // that a seed gives the same network in both layouts.
+        let drawn = rng.uniform_fan_in(fan_in * fan_out, fan_in);
+        let mut weight = vec![0f32; drawn.len()];
+        for o in 0..fan_out {
+            for i in 0..fan_in {
+                weight[i * fan_out + o] = drawn[o * fan_in + i];
+            }
+        }
+        let bias = rng.uniform_fan_in(fan_out, fan_in);
+        Dense {
+            weight: Param::from_tensor(tensor_from_f32(weight, [fan_in, fan_out], dtype, device)),
+            bias: Param::from_tensor(tensor_from_f32(bias, [fan_out], dtype, device)),
+        }
+    }
+
+    /// `x W + b`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        x.matmul(self.weight.val()) + self.bias.val().unsqueeze_dim(0)
+    }
+
+    fn forward_constant(&self, x: Tensor<2>) -> Tensor<2> {
+        let w = self.weight.val().without_autodiff();
+        let b = self.bias.val().without_autodiff();
+        x.matmul(w) + b.unsqueeze_dim(0)
+    }
+}
+
+/// The MLP's parameters.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    /// Hidden layers then the output layer.
+    pub layers: Vec<Dense>,
+}
+
+/// A forward pass: the logits and every ReLU's input (pre-activation).
+pub struct Forward {
+    /// `[batch, classes]`.
+    pub logits: Tensor<2>,
+    /// One `[batch, width]` tensor per ReLU, in order.
+    pub pre_activations: Vec<Tensor<2>>,
+}
+
+impl Mlp {
+    /// A network drawn from `seed` with PyTorch-default initialisation, in `dtype` on `device`.
+    pub fn init(config: &MlpConfig, seed: u64, dtype: DType, device: &Device) -> Self {
+        let mut rng = Initializer::new(seed);
+        let mut layers = Vec::with_capacity(config.layers + 1);
+        let mut fan_in = config.inputs;
+        for _ in 0..config.layers {
+            layers.push(Dense::init(fan_in, config.width, &mut rng, dtype, device));
+            fan_in = config.width;
+        }
+        layers.push(Dense::init(fan_in, config.classes, &mut rng, dtype, device));
+        Mlp { layers }
+    }
+
+    /// Whether the ReLU after hidden layer `index` exists.
+    fn has_relu(index: usize, first_relu: bool) -> bool {
+        index > 0 || first_relu
+    }
+
+    /// Forward pass through the autodiff graph (when the parameters are on an autodiff device).
+    pub fn forward(&self, x: Tensor<2>, relu: Relu0, first_relu: bool) -> Forward {
+        self.run(x, relu, first_relu, Dense::forward)
+    }
+
+    /// Forward pass with the parameters as constants: no graph, for counting exact zeros.
+    /// Bitwise the same values as [`Mlp::forward`].
+    pub fn forward_constant(&self, x: Tensor<2>, relu: Relu0, first_relu: bool) -> Forward {
+        self.run(x, relu, first_relu, Dense::forward_constant)
+    }
+
+    fn run(
+        &self,
+        x: Tensor<2>,
+        relu: Relu0,
+        first_relu: bool,
+        affine: impl Fn(&Dense, Tensor<2>) -> Tensor<2>,
+    ) -> Forward {
+        let (hidden, output) = self.layers.split_at(self.layers.len() - 1);
+        let mut pre_activations = Vec::with_capacity(hidden.len());
+        let mut h = x;
+        for (index, layer) in hidden.iter().enumerate() {
+            let z = affine(layer, h);
+            h = if Self::has_relu(index, first_relu) {
+                pre_activations.push(z.clone());
+                relu0(z, relu.alpha, relu.semantics)
+            } else {
+                z
+            };
+        }
+        Forward {
+            logits: affine(&output[0], h),
+            pre_activations,
+        }
+    }
+
+    /// The first layer's weight.
+    pub fn first_weight(&self) -> &Param<Tensor<2>> {
+        &self.layers[0].weight
+    }
+}
+
+/// Mean cross-entropy of `logits` against class indices `labels` (`[batch]`).
+pub fn cross_entropy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
+    let log_probs = log_softmax(logits, 1);
+    let picked = log_probs.gather(1, labels.unsqueeze_dim(1));
+    picked.mean().neg()
+}

@@ -1,0 +1,92 @@
+//! The op under burn's autodiff: forward through the inner back end, and a hand-written
+//! backward that calls the inner back end's `relu0_backward` (our WGSL on wgpu).
+//! Also the Flex (CPU) implementation, which is [`reference`] in burn's tensor operations.
+
+use super::{Semantics, extension::Relu0Backend, reference};
+use burn::backend::autodiff::{
+    checkpoint::{base::Checkpointer, strategy::CheckpointStrategy},
+    grads::Gradients,
+    ops::{Backward, Ops, OpsKind, unary},
+};
+use burn::backend::{Autodiff, AutodiffBackend, Backend, Flex, tensor::FloatTensor};
+
+impl Relu0Backend for Flex {
+    fn relu0(x: FloatTensor<Self>, _alpha: f64, _semantics: u32) -> FloatTensor<Self> {
+        reference::forward_ops::<Flex>(x)
+    }
+
+    fn relu0_backward(
+        x: FloatTensor<Self>,
+        dy: FloatTensor<Self>,
+        alpha: f64,
+        semantics: u32,
+    ) -> FloatTensor<Self> {
+        reference::backward_ops::<Flex>(x, dy, alpha, Semantics::from_code(semantics))
+    }
+}
+
+/// The recorded backward step: keeps the forward's input, `a` and the semantics.
+#[derive(Debug)]
+struct Relu0Step;
+
+/// What the backward step needs: the pre-activation, `a` and the semantics code.
+#[derive(Debug, Clone)]
+struct Relu0State<B: Backend> {
+    input: FloatTensor<B>,
+    alpha: f64,
+    semantics: u32,
+}
+
+impl<B: Backend + Relu0Backend> Backward<B, 1> for Relu0Step {
+    type State = Relu0State<B>;
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 1>,
+        grads: &mut Gradients,
+        _checkpointer: &mut Checkpointer,
+    ) {
+        let Relu0State {
+            input,
+            alpha,
+            semantics,
+        } = ops.state;
+        unary::<B, _>(ops.parents, ops.node, grads, |dy| {
+            B::relu0_backward(input, dy, alpha, semantics)
+        });
+    }
+}
+
+impl<B: Backend + Relu0Backend, C: CheckpointStrategy> Relu0Backend for Autodiff<B, C> {
+    fn relu0(x: FloatTensor<Self>, alpha: f64, semantics: u32) -> FloatTensor<Self> {
+        let prep = Relu0Step
+            .prepare::<C>([x.node()])
+            .compute_bound()
+            .stateful();
+        let input = <Self as AutodiffBackend>::inner(x);
+        match prep {
+            OpsKind::Tracked(prep) => {
+                let output = B::relu0(input.clone(), alpha, semantics);
+                let state = Relu0State {
+                    input,
+                    alpha,
+                    semantics,
+                };
+                prep.finish(state, output)
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::relu0(input, alpha, semantics)),
+        }
+    }
+
+    fn relu0_backward(
+        x: FloatTensor<Self>,
+        dy: FloatTensor<Self>,
+        alpha: f64,
+        semantics: u32,
+    ) -> FloatTensor<Self> {
+        // The backward of the backward is not needed: compute it without recording.
+        let x = <Self as AutodiffBackend>::inner(x);
+        let dy = <Self as AutodiffBackend>::inner(dy);
+        <Self as AutodiffBackend>::from_inner(B::relu0_backward(x, dy, alpha, semantics))
+    }
+}
