@@ -3,17 +3,19 @@
 //   multiply (semantics 0): dx = dy * m(x),  m(x) = 1 if x > 0, a if x == 0, 0 if x < 0
 //   assign   (semantics 1): dx = dy if x > 0, a if x == 0, 0 if x < 0
 //
+// Every binding is read_write: cubecl sub-allocates tensors from shared pool buffers, and wgpu
+// forbids one buffer bound both read-only and read-write in a dispatch.
 // -0.0 == 0.0 in IEEE arithmetic, so a negative zero counts as a zero. Every comparison and the
 // product are done in the element type `{{ elem }}` (f16 or f32): nothing is widened.
 {{ enable }}
 
-@group(0) @binding(0) var<storage, read> x: array<{{ elem }}>;
-@group(0) @binding(1) var<storage, read> dy: array<{{ elem }}>;
+@group(0) @binding(0) var<storage, read_write> x: array<{{ elem }}>;
+@group(0) @binding(1) var<storage, read_write> dy: array<{{ elem }}>;
 @group(0) @binding(2) var<storage, read_write> dx: array<{{ elem }}>;
 // alpha[0] = a, already rounded to the element type on the host.
-@group(0) @binding(3) var<storage, read> alpha: array<{{ elem }}>;
+@group(0) @binding(3) var<storage, read_write> alpha: array<{{ elem }}>;
 // info[0] = number of elements, info[1] = semantics (0 multiply, 1 assign).
-@group(0) @binding(4) var<storage, read> info: array<u32>;
+@group(0) @binding(4) var<storage, read_write> info: array<u32>;
 
 const WORKGROUP: u32 = {{ workgroup }}u;
 

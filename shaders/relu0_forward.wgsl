@@ -3,10 +3,10 @@
 // a negative zero becomes +0.0 and a NaN stays NaN.
 {{ enable }}
 
-@group(0) @binding(0) var<storage, read> x: array<{{ elem }}>;
+@group(0) @binding(0) var<storage, read_write> x: array<{{ elem }}>;
 @group(0) @binding(1) var<storage, read_write> y: array<{{ elem }}>;
 // info[0] = number of elements.
-@group(0) @binding(2) var<storage, read> info: array<u32>;
+@group(0) @binding(2) var<storage, read_write> info: array<u32>;
 
 const WORKGROUP: u32 = {{ workgroup }}u;
 
