@@ -84,7 +84,9 @@ impl std::str::FromStr for DeviceChoice {
             "auto" => Ok(DeviceChoice::Auto),
             "gpu" => Ok(DeviceChoice::Gpu),
             "cpu" => Ok(DeviceChoice::Cpu),
-            other => Err(format!("unknown device '{other}' (expected auto, gpu or cpu)")),
+            other => Err(format!(
+                "unknown device '{other}' (expected auto, gpu or cpu)"
+            )),
         }
     }
 }
@@ -250,8 +252,7 @@ fn gpu() -> Result<(Device, AdapterSummary), BackendError> {
         let (device, setup) = Device::wgpu_options()
             .init_with_setup()
             .map_err(|e| BackendError::NoAdapter(e.to_string()))?;
-        let summary =
-            AdapterSummary::from_wgpu(&setup.adapter.get_info(), setup.device.features());
+        let summary = AdapterSummary::from_wgpu(&setup.adapter.get_info(), setup.device.features());
         Ok((device, summary))
     })
     .clone()
@@ -292,9 +293,7 @@ pub fn select(precision: Precision, choice: DeviceChoice) -> Result<Compute, Bac
             Precision::F64 => Ok(cpu()),
             // A software rasteriser (lavapipe, SwiftShader) is far slower than the CPU back end.
             Precision::F32 => match select(precision, DeviceChoice::Gpu) {
-                Ok(gpu) if gpu.adapter.as_ref().is_some_and(|a| a.device_type != "Cpu") => {
-                    Ok(gpu)
-                }
+                Ok(gpu) if gpu.adapter.as_ref().is_some_and(|a| a.device_type != "Cpu") => Ok(gpu),
                 _ => Ok(cpu()),
             },
             Precision::F16 => select(precision, DeviceChoice::Gpu),

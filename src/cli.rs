@@ -133,9 +133,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         None => {
-            eprintln!(
-                "relu0: no command given; try `relu0 volume --json` or `relu0 --help`"
-            );
+            eprintln!("relu0: no command given; try `relu0 volume --json` or `relu0 --help`");
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             Ok(())
         }
@@ -181,8 +179,8 @@ fn device(json: bool) -> Result<(), Error> {
 fn volume(args: &VolumeArgs) -> Result<(), Error> {
     let config = args.config();
     config.validate()?;
-    let compute = backend::select(config.precision, config.device)?;
     let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
     let mut run = VolumeRun::new(config, compute.clone(), &dataset)?;
     let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
 

@@ -14,7 +14,11 @@ fn data_dir() -> PathBuf {
 #[test]
 #[ignore = "needs RELU0_DATA_DIR from scripts/fetch-datasets.sh (run by .ci/run)"]
 fn full_mnist_loads_and_starts_like_the_embedded_subset() {
-    let full = data::load(DatasetKind::Mnist, &DataSource::Dir(data_dir().join("mnist"))).unwrap();
+    let full = data::load(
+        DatasetKind::Mnist,
+        &DataSource::Dir(data_dir().join("mnist")),
+    )
+    .unwrap();
     assert_eq!(full.train.len(), 60_000);
     assert_eq!(full.test.len(), 10_000);
     let embedded = data::load(DatasetKind::Mnist, &DataSource::Embedded).unwrap();

@@ -41,7 +41,7 @@ fn embedded_mnist_is_the_real_prefix() {
     assert_eq!(&set.test.labels[..10], &[7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
     let (pixels, _) = set.train.batch(0, 1);
     assert!(pixels.iter().all(|p| (0.0..=1.0).contains(p)));
-    assert!(pixels.iter().any(|&p| p == 1.0), "pixels/255 reaches 1");
+    assert!(pixels.contains(&1.0), "pixels/255 reaches 1");
 }
 
 #[test]
@@ -65,7 +65,17 @@ fn bad_magic_is_rejected() {
 #[test]
 fn wrong_rank_is_rejected() {
     let err = parse("labels-as-images", labels(&[1, 2]), 3).unwrap_err();
-    assert!(matches!(err, IdxError::WrongRank { found: 1, expected: 3, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            IdxError::WrongRank {
+                found: 1,
+                expected: 3,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -111,19 +121,42 @@ fn trailing_bytes_are_rejected() {
     let mut file = labels(&[1, 2, 3]);
     file.push(4);
     let err = parse("l", file, 1).unwrap_err();
-    assert!(matches!(err, IdxError::TrailingBytes { extra: 1, .. }), "{err}");
+    assert!(
+        matches!(err, IdxError::TrailingBytes { extra: 1, .. }),
+        "{err}"
+    );
 }
 
 #[test]
 fn image_and_label_counts_must_match() {
     let err = Split::from_idx("img", images(3), "lbl", labels(&[1, 2])).unwrap_err();
-    assert!(matches!(err, IdxError::CountMismatch { n_images: 3, n_labels: 2, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            IdxError::CountMismatch {
+                n_images: 3,
+                n_labels: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn labels_must_be_digit_classes() {
     let err = Split::from_idx("img", images(2), "lbl", labels(&[1, 12])).unwrap_err();
-    assert!(matches!(err, IdxError::BadLabel { label: 12, index: 1, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            IdxError::BadLabel {
+                label: 12,
+                index: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -142,7 +175,11 @@ fn a_directory_of_gzip_files_loads() {
     std::fs::write(dir.join("train-images-idx3-ubyte.gz"), gzip(&images(4))).unwrap();
     std::fs::write(dir.join("train-labels-idx1-ubyte"), labels(&[0, 1, 2, 3])).unwrap();
     std::fs::write(dir.join("t10k-images-idx3-ubyte"), images(2)).unwrap();
-    std::fs::write(dir.join("t10k-labels-idx1-ubyte.gz"), gzip(&labels(&[9, 8]))).unwrap();
+    std::fs::write(
+        dir.join("t10k-labels-idx1-ubyte.gz"),
+        gzip(&labels(&[9, 8])),
+    )
+    .unwrap();
     let set = data::load(DatasetKind::FashionMnist, &DataSource::Dir(dir.clone())).unwrap();
     assert_eq!(set.train.labels, vec![0, 1, 2, 3]);
     assert_eq!(set.test.labels, vec![9, 8]);

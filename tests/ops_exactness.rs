@@ -2,11 +2,11 @@
 
 mod common;
 
+use burn::tensor::{DType, Element, Tensor, TensorData};
 use common::{cpu, gpu, inputs_with_zeros, upstream};
 use relu0::backend::{Compute, Precision};
 use relu0::ops::reference::{HostFloat, backward_scalar, forward_scalar};
 use relu0::ops::{Alpha, Semantics, relu0, relu0_backward};
-use burn::tensor::{DType, Element, Tensor, TensorData};
 
 const ALPHAS: [f64; 5] = [0.0, 1.0, 0.5, -3.0, 1e4];
 const SEMANTICS: [Semantics; 2] = [Semantics::Multiply, Semantics::Assign];
@@ -62,9 +62,15 @@ fn read<F: TestFloat>(t: Tensor<1>) -> Vec<F> {
 /// Asserts forward and backward equal the host reference bit for bit, for every `a` and both
 /// semantics, on `n` elements.
 fn check_against_reference<F: TestFloat>(compute: &Compute, n: usize) {
-    let x: Vec<F> = inputs_with_zeros(n, 7).into_iter().map(F::from_host).collect();
+    let x: Vec<F> = inputs_with_zeros(n, 7)
+        .into_iter()
+        .map(F::from_host)
+        .collect();
     let dy: Vec<F> = upstream(n, 11).into_iter().map(F::from_host).collect();
-    assert!(x.iter().any(|v| v.bits() == F::from_host(-0.0).bits()), "has -0.0");
+    assert!(
+        x.iter().any(|v| v.bits() == F::from_host(-0.0).bits()),
+        "has -0.0"
+    );
 
     let y = read::<F>(relu0(upload(&x, compute), Alpha::ZERO, Semantics::Multiply));
     for (i, (&xi, &yi)) in x.iter().zip(&y).enumerate() {
@@ -140,13 +146,19 @@ fn wgsl_backward_covers_a_two_dimensional_dispatch() {
         assert_eq!(dx[i].to_bits(), expected.to_bits(), "at {i}");
         zeros_seen_in_tail += usize::from(i >= 65_535 * 256 && x[i] == half::f16::ZERO);
     }
-    assert!(zeros_seen_in_tail > 0, "the tail beyond one dimension holds exact zeros");
+    assert!(
+        zeros_seen_in_tail > 0,
+        "the tail beyond one dimension holds exact zeros"
+    );
 }
 
 /// a only matters where the input is exactly 0 (and, for multiply, where dy is non-zero).
 fn alpha_changes_grad_only_at_exact_zeros(compute: &Compute) {
     let n = 2048;
-    let x: Vec<f32> = inputs_with_zeros(n, 3).into_iter().map(|v| v as f32).collect();
+    let x: Vec<f32> = inputs_with_zeros(n, 3)
+        .into_iter()
+        .map(|v| v as f32)
+        .collect();
     let dy: Vec<f32> = upstream(n, 5).into_iter().map(|v| v as f32).collect();
     for semantics in SEMANTICS {
         let grad = |a: f64| {
@@ -161,7 +173,11 @@ fn alpha_changes_grad_only_at_exact_zeros(compute: &Compute) {
         for i in 0..n {
             let should_differ = x[i] == 0.0 && (semantics == Semantics::Assign || dy[i] != 0.0);
             let differs = g0[i].to_bits() != g1[i].to_bits();
-            assert_eq!(differs, should_differ, "{semantics} at {i}: x={} dy={}", x[i], dy[i]);
+            assert_eq!(
+                differs, should_differ,
+                "{semantics} at {i}: x={} dy={}",
+                x[i], dy[i]
+            );
         }
     }
 }
@@ -180,7 +196,10 @@ fn alpha_changes_grad_only_at_exact_zeros_on_gpu() {
 #[test]
 fn forward_is_bitwise_burns_relu() {
     for compute in [cpu(Precision::F32), gpu(Precision::F32)] {
-        let x: Vec<f32> = inputs_with_zeros(1000, 9).into_iter().map(|v| v as f32).collect();
+        let x: Vec<f32> = inputs_with_zeros(1000, 9)
+            .into_iter()
+            .map(|v| v as f32)
+            .collect();
         let ours = read::<f32>(relu0(upload(&x, &compute), Alpha::ONE, Semantics::Multiply));
         let burns = read::<f32>(burn::tensor::activation::relu(upload(&x, &compute)));
         let ours: Vec<u32> = ours.iter().map(|v| v.to_bits()).collect();
@@ -193,7 +212,10 @@ fn forward_is_bitwise_burns_relu() {
 fn alpha_must_be_finite_and_fit_the_precision() {
     assert!(Alpha::new(f64::NAN).is_err());
     assert!(Alpha::new(f64::INFINITY).is_err());
-    assert!(Alpha::for_dtype(1e5, DType::F16).is_err(), "f16 max is 65504");
+    assert!(
+        Alpha::for_dtype(1e5, DType::F16).is_err(),
+        "f16 max is 65504"
+    );
     assert!(Alpha::for_dtype(1e5, DType::F32).is_ok());
     assert!(Alpha::for_dtype(1e300, DType::F32).is_err());
     let message = Alpha::new(f64::NAN).unwrap_err().to_string();

@@ -52,7 +52,11 @@ fn first_layer_gradient(model: &Mlp, alpha: Alpha, compute: &Compute) -> Vec<u8>
     let forward = model.forward(x, Relu0::new(alpha, Semantics::Multiply), true);
     let loss = cross_entropy(forward.logits, labels);
     let grads = loss.backward();
-    let g = model.first_weight().val().grad(&grads).expect("W1 has a gradient");
+    let g = model
+        .first_weight()
+        .val()
+        .grad(&grads)
+        .expect("W1 has a gradient");
     g.into_data().into_bytes().to_vec()
 }
 
@@ -108,7 +112,12 @@ fn the_difference_sits_in_the_zero_neurons_column() {
         if column == 1 {
             assert_ne!(a.to_bits(), b.to_bits(), "W1[{}, 1] must change", i / 3);
         } else {
-            assert_eq!(a.to_bits(), b.to_bits(), "W1[{}, {column}] must not change", i / 3);
+            assert_eq!(
+                a.to_bits(),
+                b.to_bits(),
+                "W1[{}, {column}] must not change",
+                i / 3
+            );
         }
     }
     let _ = DType::F64;

@@ -186,7 +186,6 @@ pub fn parse(name: &str, bytes: Vec<u8>, rank: usize) -> Result<IdxArray, IdxErr
     let expected = raw_dims
         .iter()
         .try_fold(1usize, |acc, &d| acc.checked_mul(d as usize))
-        .filter(|&n| n <= MAX_DECOMPRESSED as usize)
         .ok_or_else(|| IdxError::Overflow {
             name: named(),
             dims: raw_dims.clone(),

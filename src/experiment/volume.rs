@@ -17,8 +17,8 @@ use super::stats::wilson95;
 use crate::backend::{Compute, DeviceChoice, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind, Split};
 use crate::error::Error;
-use crate::model::mlp::{Forward, Mlp, MlpConfig, cross_entropy};
 use crate::model::Relu0;
+use crate::model::mlp::{Forward, Mlp, MlpConfig, cross_entropy};
 use crate::ops::{Alpha, Semantics};
 use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
@@ -122,7 +122,9 @@ impl VolumeConfig {
             }
         }
         if self.max_batches == Some(0) {
-            return Err(Error::Config("--max-batches must be at least 1, got 0".into()));
+            return Err(Error::Config(
+                "--max-batches must be at least 1, got 0".into(),
+            ));
         }
         if !self.first_relu && self.layers < 2 {
             return Err(Error::Config(
@@ -424,34 +426,39 @@ impl VolumeRun {
         Relu0::new(alpha, self.config.semantics)
     }
 
-    /// The compared gradients' bytes after one forward and backward pass with ReLU'(0)=alpha.
-    async fn gradients(
-        &self,
-        model: &Mlp,
-        batch: &Batch,
-        alpha: Alpha,
-    ) -> Result<Vec<Vec<u8>>, Error> {
+    /// The compared gradients' bytes (concatenated) after one forward and backward pass with ReLU'(0)=alpha.
+    async fn gradients(&self, model: &Mlp, batch: &Batch, alpha: Alpha) -> Result<Vec<u8>, Error> {
         let images = batch.images.clone().autodiff();
         let labels: Tensor<1, Int> = batch.labels.clone();
         let forward = model.forward(images, self.relu(alpha), self.config.first_relu);
         let loss = cross_entropy(forward.logits, labels);
         let grads = loss.backward();
-        let params: Vec<Tensor<2>> = match self.config.compare {
-            Compare::FirstLayer => vec![model.first_weight().val()],
-            Compare::All => model
-                .layers
-                .iter()
-                .flat_map(|l| [l.weight.val(), l.bias.val().unsqueeze_dim(0)])
-                .collect(),
-        };
-        let mut out = Vec::with_capacity(params.len());
-        for p in params {
-            let grad = p
+        let missing = || Error::Device("a parameter received no gradient".into());
+        let mut grads_to_read: Vec<Tensor<1>> = vec![
+            model
+                .first_weight()
+                .val()
                 .grad(&grads)
-                .ok_or_else(|| Error::Device("a parameter received no gradient".into()))?;
-            out.push(grad.into_data_async().await?.into_bytes().to_vec());
+                .ok_or_else(missing)?
+                .flatten(0, 1),
+        ];
+        if self.config.compare == Compare::All {
+            grads_to_read.push(
+                model.layers[0]
+                    .bias
+                    .val()
+                    .grad(&grads)
+                    .ok_or_else(missing)?,
+            );
+            for layer in &model.layers[1..] {
+                let w = layer.weight.val().grad(&grads).ok_or_else(missing)?;
+                grads_to_read.push(w.flatten(0, 1));
+                grads_to_read.push(layer.bias.val().grad(&grads).ok_or_else(missing)?);
+            }
         }
-        Ok(out)
+        // One transfer for all compared gradients.
+        let all = Tensor::cat(grads_to_read, 0).into_data_async().await?;
+        Ok(all.into_bytes().to_vec())
     }
 
     /// The summary of the draws finished so far.

@@ -63,7 +63,13 @@ pub struct Dense {
 }
 
 impl Dense {
-    fn init(fan_in: usize, fan_out: usize, rng: &mut Initializer, dtype: DType, device: &Device) -> Self {
+    fn init(
+        fan_in: usize,
+        fan_out: usize,
+        rng: &mut Initializer,
+        dtype: DType,
+        device: &Device,
+    ) -> Self {
         // PyTorch draws the weight as [fan_out, fan_in]; draw in that order, then transpose, so
         // that a seed gives the same network in both layouts.
         let drawn = rng.uniform_fan_in(fan_in * fan_out, fan_in);

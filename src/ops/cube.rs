@@ -3,12 +3,12 @@
 
 use super::{Semantics, extension::Relu0Backend, reference};
 use burn::backend::Cube;
+use burn::backend::TensorMetadata;
 use burn::backend::wgpu::{
     CubeTensor, KernelSource, SourceKernel, SourceTemplate, into_contiguous, kernel_source,
 };
 use burn::cubecl::server::KernelArguments;
 use burn::cubecl::{CubeCount, CubeDim, prelude::KernelId};
-use burn::backend::TensorMetadata;
 use burn::tensor::{DType, Shape};
 use derive_new::new;
 

@@ -3,8 +3,8 @@
 //! kernel tests compare against, in f16 through `half`, f32 and f64).
 
 use super::Semantics;
-use burn::backend::{Backend, get_or_init_device_settings, tensor::FloatTensor};
 use burn::backend::TensorMetadata;
+use burn::backend::{Backend, get_or_init_device_settings, tensor::FloatTensor};
 use burn::tensor::FloatDType;
 
 /// Forward in tensor operations: `+0.0` where `x <= 0`, `x` elsewhere (NaN is kept).
