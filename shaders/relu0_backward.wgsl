@@ -6,7 +6,7 @@
 // Every binding is read_write: cubecl sub-allocates tensors from shared pool buffers, and wgpu
 // forbids one buffer bound both read-only and read-write in a dispatch.
 // -0.0 == 0.0 in IEEE arithmetic, so a negative zero counts as a zero. Every comparison and the
-// product are done in the element type `{{ elem }}` (f16 or f32): nothing is widened.
+// product are done in the element type `{{ elem }}` (f16, f32 or f64): nothing is widened.
 {{ enable }}
 
 @group(0) @binding(0) var<storage, read_write> x: array<{{ elem }}>;

@@ -1,4 +1,4 @@
-// Forward of ReLU: y = x if x > 0 else +0.0, in the element type `{{ elem }}` (f16 or f32).
+// Forward of ReLU: y = x if x > 0 else +0.0, in the element type `{{ elem }}` (f16, f32, f64).
 // Bitwise the same as burn's relu (which writes +0.0 where x <= 0 and keeps NaN):
 // a negative zero becomes +0.0 and a NaN stays NaN.
 {{ enable }}

@@ -123,6 +123,24 @@ fn cpu_f64_op_is_bitwise_equal_to_the_reference() {
     check_against_reference::<f64>(&cpu(Precision::F64), 4099);
 }
 
+/// f64 on a GPU runs our WGSL where the adapter has SHADER_F64 (lavapipe does) and is refused
+/// with a clear error where it has not.
+#[test]
+fn wgsl_f64_kernels_are_exact_or_refused() {
+    let f32_gpu = gpu(Precision::F32);
+    let adapter = f32_gpu.adapter.expect("a GPU compute has its adapter");
+    match relu0::backend::select(Precision::F64, relu0::backend::DeviceChoice::Gpu) {
+        Ok(compute) => {
+            assert!(adapter.shader_f64);
+            check_against_reference::<f64>(&compute, 4099);
+        }
+        Err(e) => {
+            assert!(!adapter.shader_f64);
+            assert!(e.to_string().contains("SHADER_F64"), "{e}");
+        }
+    }
+}
+
 /// More workgroups than one dispatch dimension holds (65,535 × 256 elements): the kernel must
 /// cover the second dimension, and the tail, exactly.
 #[test]

@@ -1,5 +1,5 @@
 //! The op on the cubecl back end (wgpu): our WGSL kernels from `shaders/`, one template per
-//! kernel instantiated for f16 (`enable f16;`) or f32.
+//! kernel instantiated for f16 (`enable f16;`), f32, or f64 (adapters with `SHADER_F64`).
 
 use super::{Semantics, extension::Relu0Backend, reference};
 use burn::backend::Cube;
@@ -23,6 +23,7 @@ fn wgsl_elem(dtype: DType) -> Option<(&'static str, &'static str)> {
     match dtype {
         DType::F32 => Some(("f32", "")),
         DType::F16 => Some(("f16", "enable f16;")),
+        DType::F64 => Some(("f64", "")),
         _ => None,
     }
 }
@@ -85,13 +86,14 @@ fn info_handle(x: &CubeTensor, words: &[u32]) -> burn::cubecl::server::Handle {
     x.client.create_from_slice(bytemuck::cast_slice(words))
 }
 
-/// `a` rounded to the element type, as bytes of a two-element array (4-byte aligned for f16).
+/// `a` rounded to the element type, as bytes of a small array (4-byte aligned for f16).
 fn alpha_bytes(alpha: f64, dtype: DType) -> Vec<u8> {
     match dtype {
         DType::F16 => {
             let a = half::f16::from_f64(alpha);
             bytemuck::cast_slice(&[a, a]).to_vec()
         }
+        DType::F64 => alpha.to_le_bytes().to_vec(),
         _ => bytemuck::cast_slice(&[alpha as f32]).to_vec(),
     }
 }
@@ -110,7 +112,6 @@ fn launch(kernel: Relu0Kernel, x: &CubeTensor, buffers: Vec<burn::cubecl::server
 impl Relu0Backend for Cube {
     fn relu0(x: CubeTensor, _alpha: f64, _semantics: u32) -> CubeTensor {
         let Some((elem, enable)) = wgsl_elem(x.dtype) else {
-            // f64 on an adapter with SHADER_F64: WGSL kernels exist for f16 and f32 only.
             return reference::forward_ops::<Cube>(x);
         };
         let x = into_contiguous(x);
