@@ -4,6 +4,7 @@ use crate::backend::{self, DeviceChoice, Precision};
 use crate::data::{self, DataSource, DatasetKind};
 use crate::error::Error;
 use crate::experiment::Shard;
+use crate::experiment::surprise::{SurpriseConfig, SurpriseRun};
 use crate::experiment::volume::{Compare, VolumeConfig, VolumeEvent, VolumeReport, VolumeRun};
 use crate::ops::Semantics;
 use crate::report::JsonlWriter;
@@ -30,6 +31,49 @@ enum Command {
     /// Volume of the bifurcation zone S01: the share of random initialisations whose
     /// ReLU'(0)=0 and ReLU'(0)=1 gradients differ on some mini-batch (paper, experiment 1).
     Volume(VolumeArgs),
+    /// The surprise (paper Fig. 1): copies with ReLU'(0) = 1, 0, 0 trained in lockstep with
+    /// plain SGD; their parameter distances per iteration and min |z| of the first layer.
+    Surprise(SurpriseArgs),
+}
+
+#[derive(Args, Debug)]
+struct SurpriseArgs {
+    /// Precision of model, data, loss, backward and update.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
+    /// auto: GPU for f16, a hardware GPU else the CPU for f32, the CPU for f64.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// Hidden widths, comma-separated (the paper: 2000,128).
+    #[arg(long, value_delimiter = ',', default_value = "2000,128")]
+    hidden: Vec<usize>,
+    /// Mini-batch size.
+    #[arg(long, default_value_t = 128)]
+    batch: usize,
+    /// SGD learning rate.
+    #[arg(long, default_value_t = 0.01)]
+    lr: f64,
+    /// SGD iterations, one mini-batch each in fixed order.
+    #[arg(long, default_value_t = 100)]
+    iterations: usize,
+    /// Initialisation seed shared by the three copies.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// multiply (dx = dy·a at 0) or assign (dx = a at 0, the paper's code).
+    #[arg(long, default_value = "multiply")]
+    semantics: Semantics,
+    /// mnist or fashion-mnist.
+    #[arg(long, default_value = "mnist")]
+    dataset: DatasetKind,
+    /// embedded (MNIST subset in the binary) or a directory with the IDX files.
+    #[arg(long, default_value = "embedded")]
+    data: DataSource,
+    /// Write one JSON line per iteration to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -139,6 +183,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Device { json }) => device(json),
         Some(Command::Volume(args)) => volume(&args),
+        Some(Command::Surprise(args)) => surprise(&args),
     };
     match result {
         Ok(()) => 0,
@@ -218,6 +263,68 @@ fn volume(args: &VolumeArgs) -> Result<(), Error> {
         println!("{line}");
     } else {
         print_volume(&report);
+    }
+    Ok(())
+}
+
+fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
+    let config = SurpriseConfig {
+        precision: args.precision,
+        device: args.device,
+        hidden: args.hidden.clone(),
+        batch: args.batch,
+        lr: args.lr,
+        iterations: args.iterations,
+        seed: args.seed,
+        semantics: args.semantics,
+        dataset: args.dataset,
+        data: args.data.clone(),
+    };
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    let mut run = SurpriseRun::new(config, compute.clone(), &dataset)?;
+    let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
+    let bar = ProgressBar::new(run.iterations() as u64).with_style(
+        ProgressStyle::with_template(
+            "{spinner} surprise {prefix} [{bar:30}] {pos}/{len} iterations {elapsed_precise} {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(format!("{} {}", args.precision, compute.describe()));
+    while let Some(point) = pollster::block_on(run.step())? {
+        bar.inc(1);
+        bar.set_message(format!("1 vs 0: {:.3e}", point.dist_1_vs_0));
+        if let Some(out) = out.as_mut() {
+            out.write(&point)?;
+        }
+    }
+    bar.finish_and_clear();
+    let report = run.report();
+    if args.json {
+        let line = serde_json::to_string(&report).map_err(|e| Error::Output(e.to_string()))?;
+        println!("{line}");
+    } else {
+        println!(
+            "surprise, {} on {}: \"1 vs 0\" {} ; \"0 vs 0\" max {:e} over {} iterations",
+            report.precision,
+            report.device,
+            report
+                .departure_iteration
+                .map_or("never left 0".to_string(), |i| format!(
+                    "left 0 at iteration {i}"
+                )),
+            report.dist_0_vs_0.iter().cloned().fold(0.0, f64::max),
+            report.dist_1_vs_0.len()
+        );
+        if let (Some(last), Some(min_z)) = (
+            report.dist_1_vs_0.last(),
+            report.min_abs_z.iter().cloned().reduce(f64::min),
+        ) {
+            println!("final L1 distance 1 vs 0: {last:e}; smallest min|z|: {min_z:e}");
+        }
+        println!("elapsed: {:.1} s", report.elapsed_s);
     }
     Ok(())
 }

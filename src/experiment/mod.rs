@@ -5,6 +5,7 @@
 
 pub mod batches;
 pub mod stats;
+pub mod surprise;
 pub mod volume;
 
 /// Which draws of a sweep this process runs: draw `i` belongs to shard `k` of `n` when

@@ -6,7 +6,7 @@ use super::init::{Initializer, tensor_from_f32};
 use crate::ops::relu0;
 use burn::module::{Module, Param};
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{DType, Device, Int, Tensor};
+use burn::tensor::{DType, Device, Gradients, Int, Tensor};
 use serde::{Deserialize, Serialize};
 
 /// Shape of an MLP.
@@ -116,15 +116,55 @@ pub struct Forward {
 impl Mlp {
     /// A network drawn from `seed` with PyTorch-default initialisation, in `dtype` on `device`.
     pub fn init(config: &MlpConfig, seed: u64, dtype: DType, device: &Device) -> Self {
+        let hidden = vec![config.width; config.layers];
+        Self::init_widths(config.inputs, &hidden, config.classes, seed, dtype, device)
+    }
+
+    /// A network `inputs → hidden[0] → … → classes` drawn from `seed` (PyTorch-default
+    /// initialisation, layer by layer in order), in `dtype` on `device`.
+    pub fn init_widths(
+        inputs: usize,
+        hidden: &[usize],
+        classes: usize,
+        seed: u64,
+        dtype: DType,
+        device: &Device,
+    ) -> Self {
         let mut rng = Initializer::new(seed);
-        let mut layers = Vec::with_capacity(config.layers + 1);
-        let mut fan_in = config.inputs;
-        for _ in 0..config.layers {
-            layers.push(Dense::init(fan_in, config.width, &mut rng, dtype, device));
-            fan_in = config.width;
+        let mut layers = Vec::with_capacity(hidden.len() + 1);
+        let mut fan_in = inputs;
+        for &width in hidden {
+            layers.push(Dense::init(fan_in, width, &mut rng, dtype, device));
+            fan_in = width;
         }
-        layers.push(Dense::init(fan_in, config.classes, &mut rng, dtype, device));
+        layers.push(Dense::init(fan_in, classes, &mut rng, dtype, device));
         Mlp { layers }
+    }
+
+    /// Plain SGD, θ ← θ − lr·g, in the parameters' precision: a new network whose parameters
+    /// are fresh leaves of the autodiff graph.
+    pub fn sgd_update(&self, grads: &Gradients, lr: f64) -> Result<Mlp, String> {
+        let step2 = |p: &Param<Tensor<2>>| -> Result<Param<Tensor<2>>, String> {
+            let g = p.val().grad(grads).ok_or("a weight received no gradient")?;
+            let value = p.val().without_autodiff() - g.mul_scalar(lr);
+            Ok(Param::from_tensor(value.autodiff()))
+        };
+        let step1 = |p: &Param<Tensor<1>>| -> Result<Param<Tensor<1>>, String> {
+            let g = p.val().grad(grads).ok_or("a bias received no gradient")?;
+            let value = p.val().without_autodiff() - g.mul_scalar(lr);
+            Ok(Param::from_tensor(value.autodiff()))
+        };
+        let layers = self
+            .layers
+            .iter()
+            .map(|l| {
+                Ok(Dense {
+                    weight: step2(&l.weight)?,
+                    bias: step1(&l.bias)?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Mlp { layers })
     }
 
     /// Whether the ReLU after hidden layer `index` exists.
