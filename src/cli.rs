@@ -4,6 +4,7 @@ use crate::backend::{self, DeviceChoice, Precision};
 use crate::data::{self, DataSource, DatasetKind};
 use crate::error::Error;
 use crate::experiment::Shard;
+use crate::experiment::affected::{AffectedConfig, AffectedRun};
 use crate::experiment::surprise::{SurpriseConfig, SurpriseRun};
 use crate::experiment::volume::{Compare, VolumeConfig, VolumeEvent, VolumeReport, VolumeRun};
 use crate::ops::Semantics;
@@ -34,6 +35,55 @@ enum Command {
     /// The surprise (paper Fig. 1): copies with ReLU'(0) = 1, 0, 0 trained in lockstep with
     /// plain SGD; their parameter distances per iteration and min |z| of the first layer.
     Surprise(SurpriseArgs),
+    /// Share of affected mini-batches at θ_init and size of the difference, under both
+    /// backward semantics (paper, experiment 4).
+    Affected(AffectedArgs),
+}
+
+#[derive(Args, Debug)]
+struct AffectedArgs {
+    /// Precision of model, data, loss and backward.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
+    /// auto: GPU for f16, a hardware GPU else the CPU for f32, the CPU for f64.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// Random initialisations R.
+    #[arg(long, default_value_t = 10)]
+    draws: usize,
+    /// Hidden layers L.
+    #[arg(long, default_value_t = 3)]
+    layers: usize,
+    /// Hidden width n.
+    #[arg(long, default_value_t = 256)]
+    width: usize,
+    /// Mini-batch size.
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// first-layer (the paper's criterion) or all parameters.
+    #[arg(long, default_value = "first-layer")]
+    compare: Compare,
+    /// mnist or fashion-mnist.
+    #[arg(long, default_value = "mnist")]
+    dataset: DatasetKind,
+    /// embedded (MNIST subset in the binary) or a directory with the IDX files.
+    #[arg(long, default_value = "embedded")]
+    data: DataSource,
+    /// Draw i is initialised from seed + i.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Run only shard K of N (draws i with i mod N = K-1).
+    #[arg(long)]
+    shard: Option<Shard>,
+    /// Evaluate at most this many batches per draw (default: one pass).
+    #[arg(long)]
+    max_batches: Option<usize>,
+    /// Write one JSON line per draw to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -184,6 +234,7 @@ pub fn main() -> i32 {
         Some(Command::Device { json }) => device(json),
         Some(Command::Volume(args)) => volume(&args),
         Some(Command::Surprise(args)) => surprise(&args),
+        Some(Command::Affected(args)) => affected(&args),
     };
     match result {
         Ok(()) => 0,
@@ -323,6 +374,67 @@ fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
             report.min_abs_z.iter().cloned().reduce(f64::min),
         ) {
             println!("final L1 distance 1 vs 0: {last:e}; smallest min|z|: {min_z:e}");
+        }
+        println!("elapsed: {:.1} s", report.elapsed_s);
+    }
+    Ok(())
+}
+
+fn affected(args: &AffectedArgs) -> Result<(), Error> {
+    let config = AffectedConfig {
+        precision: args.precision,
+        device: args.device,
+        draws: args.draws,
+        layers: args.layers,
+        width: args.width,
+        batch: args.batch,
+        compare: args.compare,
+        dataset: args.dataset,
+        data: args.data.clone(),
+        seed: args.seed,
+        shard: args.shard,
+        max_batches: args.max_batches,
+    };
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    let mut run = AffectedRun::new(config, compute.clone(), &dataset)?;
+    let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
+    let bar = ProgressBar::new(run.remaining() as u64).with_style(
+        ProgressStyle::with_template(
+            "{spinner} affected {prefix} [{bar:30}] {pos}/{len} draws {elapsed_precise} eta {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(format!("{} {}", args.precision, compute.describe()));
+    while let Some(record) = pollster::block_on(run.step())? {
+        bar.inc(1);
+        if let Some(out) = out.as_mut() {
+            out.write(&record)?;
+        }
+    }
+    bar.finish_and_clear();
+    let report = run.report();
+    if args.json {
+        let line = serde_json::to_string(&report).map_err(|e| Error::Output(e.to_string()))?;
+        println!("{line}");
+    } else {
+        println!(
+            "affected batches, {} on {}: {} draws x {} batches",
+            report.precision,
+            report.device,
+            report.draws,
+            report.pairs / report.draws.max(1)
+        );
+        for (name, s) in [("multiply", &report.multiply), ("assign", &report.assign)] {
+            println!(
+                "  {name:8}: {:.1}% of draws affected, {:.2}% of (draw, batch) pairs differ, \
+                 |g0-g1|/|g0| quantiles {:?}",
+                100.0 * s.draws_affected_share,
+                100.0 * s.pairs_differing_share,
+                s.relative_difference_quantiles
+            );
         }
         println!("elapsed: {:.1} s", report.elapsed_s);
     }

@@ -3,9 +3,11 @@
 //! Each experiment is a step machine (`async fn step`): native code drives it with a blocking
 //! executor, the web with the browser's event loop, because every GPU readback is async there.
 
+pub mod affected;
 pub mod batches;
 pub mod stats;
 pub mod surprise;
+pub mod twins;
 pub mod volume;
 
 /// Which draws of a sweep this process runs: draw `i` belongs to shard `k` of `n` when

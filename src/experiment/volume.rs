@@ -14,39 +14,17 @@
 use super::Shard;
 use super::batches::{Batch, upload};
 use super::stats::wilson95;
+pub use super::twins::Compare;
+use super::twins::{count_zeros, twin_gradient};
 use crate::backend::{Compute, DeviceChoice, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind, Split};
 use crate::error::Error;
 use crate::model::Relu0;
-use crate::model::mlp::{Forward, Mlp, MlpConfig, cross_entropy};
+use crate::model::mlp::{Mlp, MlpConfig};
 use crate::ops::{Alpha, Semantics};
-use burn::tensor::{Device, Int, Tensor};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
-
-/// Which gradients decide that the twins differ.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Compare {
-    /// The first layer's weight gradient (the paper's criterion).
-    #[default]
-    FirstLayer,
-    /// Every parameter's gradient.
-    All,
-}
-
-impl std::str::FromStr for Compare {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "first-layer" => Ok(Compare::FirstLayer),
-            "all" => Ok(Compare::All),
-            other => Err(format!(
-                "unknown compare mode '{other}' (expected first-layer or all)"
-            )),
-        }
-    }
-}
 
 /// Settings of a volume scan. Defaults follow the paper (3×256 MLP, batch 256, multiply,
 /// first-layer comparison, embedded MNIST, 20 draws).
@@ -412,53 +390,27 @@ impl VolumeRun {
             return Ok(outcome);
         }
         outcome.twins_ran = true;
-        let g0 = self.gradients(model, batch, Alpha::ZERO).await?;
-        let g1 = self.gradients(model, batch, Alpha::ONE).await?;
-        outcome.differ = g0 != g1;
+        let gradient = |alpha| {
+            twin_gradient(
+                model,
+                batch,
+                self.relu(alpha),
+                self.config.first_relu,
+                self.config.compare,
+            )
+        };
+        let g0 = gradient(Alpha::ZERO).await?;
+        let g1 = gradient(Alpha::ONE).await?;
+        outcome.differ = g0.as_bytes() != g1.as_bytes();
         if self.config.verify {
-            let control = self.gradients(model, batch, Alpha::ZERO).await?;
-            outcome.control_differs = control != g0;
+            let control = gradient(Alpha::ZERO).await?;
+            outcome.control_differs = control.as_bytes() != g0.as_bytes();
         }
         Ok(outcome)
     }
 
     fn relu(&self, alpha: Alpha) -> Relu0 {
         Relu0::new(alpha, self.config.semantics)
-    }
-
-    /// The compared gradients' bytes (concatenated) after one forward and backward pass with ReLU'(0)=alpha.
-    async fn gradients(&self, model: &Mlp, batch: &Batch, alpha: Alpha) -> Result<Vec<u8>, Error> {
-        let images = batch.images.clone().autodiff();
-        let labels: Tensor<1, Int> = batch.labels.clone();
-        let forward = model.forward(images, self.relu(alpha), self.config.first_relu);
-        let loss = cross_entropy(forward.logits, labels);
-        let grads = loss.backward();
-        let missing = || Error::Device("a parameter received no gradient".into());
-        let mut grads_to_read: Vec<Tensor<1>> = vec![
-            model
-                .first_weight()
-                .val()
-                .grad(&grads)
-                .ok_or_else(missing)?
-                .flatten(0, 1),
-        ];
-        if self.config.compare == Compare::All {
-            grads_to_read.push(
-                model.layers[0]
-                    .bias
-                    .val()
-                    .grad(&grads)
-                    .ok_or_else(missing)?,
-            );
-            for layer in &model.layers[1..] {
-                let w = layer.weight.val().grad(&grads).ok_or_else(missing)?;
-                grads_to_read.push(w.flatten(0, 1));
-                grads_to_read.push(layer.bias.val().grad(&grads).ok_or_else(missing)?);
-            }
-        }
-        // One transfer for all compared gradients.
-        let all = Tensor::cat(grads_to_read, 0).into_data_async().await?;
-        Ok(all.into_bytes().to_vec())
     }
 
     /// The summary of the draws finished so far.
@@ -508,22 +460,4 @@ struct BatchOutcome {
     twins_ran: bool,
     differ: bool,
     control_differs: bool,
-}
-
-/// Exact zeros (+0.0 or -0.0) in each ReLU input, read back in one transfer.
-async fn count_zeros(forward: Forward) -> Result<Vec<u64>, Error> {
-    if forward.pre_activations.is_empty() {
-        return Ok(Vec::new());
-    }
-    let counts: Vec<Tensor<1, Int>> = forward
-        .pre_activations
-        .into_iter()
-        .map(|z| z.equal_elem(0.0).int().sum())
-        .collect();
-    let data = Tensor::cat(counts, 0).into_data_async().await?;
-    let values = data
-        .iter::<i64>()
-        .map(|v| u64::try_from(v).unwrap_or(0))
-        .collect();
-    Ok(values)
 }
