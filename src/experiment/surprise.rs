@@ -135,8 +135,29 @@ pub struct SurpriseRun {
 }
 
 impl SurpriseRun {
-    /// Prepares the three copies on `compute`.
+    /// Prepares the three copies on `compute`, drawn from `config.seed`.
     pub fn new(config: SurpriseConfig, compute: Compute, dataset: &Dataset) -> Result<Self, Error> {
+        config.validate()?;
+        let device = compute.device.clone().autodiff();
+        let model = Mlp::init_widths(
+            dataset.train.pixels,
+            &config.hidden,
+            10,
+            config.seed,
+            config.precision.dtype(),
+            &device,
+        );
+        Self::from_model(config, compute, dataset, model)
+    }
+
+    /// Prepares three copies of `model` (its parameters on `compute`'s device with autodiff,
+    /// in the config's precision), e.g. one with hand-set weights.
+    pub fn from_model(
+        config: SurpriseConfig,
+        compute: Compute,
+        dataset: &Dataset,
+        model: Mlp,
+    ) -> Result<Self, Error> {
         config.validate()?;
         let per_epoch = dataset.train.full_batches(config.batch);
         if per_epoch == 0 {
@@ -146,22 +167,10 @@ impl SurpriseRun {
                 dataset.train.len()
             )));
         }
-        let device = compute.device.clone().autodiff();
-        let dtype = config.precision.dtype();
-        let copy = || {
-            Mlp::init_widths(
-                dataset.train.pixels,
-                &config.hidden,
-                10,
-                config.seed,
-                dtype,
-                &device,
-            )
-        };
         Ok(SurpriseRun {
-            one: copy(),
-            zero: copy(),
-            zero_control: copy(),
+            one: model.clone(),
+            zero: model.clone(),
+            zero_control: model,
             batches: vec![None; per_epoch],
             train: dataset.train.clone(),
             points: Vec::with_capacity(config.iterations),
