@@ -245,6 +245,27 @@ pub fn main() -> i32 {
     }
 }
 
+/// A progress bar on stderr (drawn only when stderr is a terminal).
+fn progress(total: usize, what: &str, unit: &str, prefix: String) -> ProgressBar {
+    let template = format!(
+        "{{spinner}} {what} {{prefix}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{elapsed_precise}} eta {{eta}} {{msg}}"
+    );
+    let bar = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template(&template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(prefix);
+    bar
+}
+
+/// Prints one JSON object on stdout.
+fn print_json<T: serde::Serialize>(report: &T) -> Result<(), Error> {
+    let line = serde_json::to_string(report).map_err(|e| Error::Output(e.to_string()))?;
+    println!("{line}");
+    Ok(())
+}
+
 fn device(json: bool) -> Result<(), Error> {
     let adapters = backend::list_adapters();
     let cpu = backend::cpu_summary();
@@ -280,15 +301,12 @@ fn volume(args: &VolumeArgs) -> Result<(), Error> {
     let mut run = VolumeRun::new(config, compute.clone(), &dataset)?;
     let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
 
-    let total = (run.total_draws() * run.batches_per_draw()) as u64;
-    let bar = ProgressBar::new(total).with_style(
-        ProgressStyle::with_template(
-            "{spinner} volume {prefix} [{bar:30}] {pos}/{len} batches {elapsed_precise} eta {eta} {msg}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+    let bar = progress(
+        run.total_draws() * run.batches_per_draw(),
+        "volume",
+        "batches",
+        format!("{} {}", args.precision, compute.describe()),
     );
-    bar.set_prefix(format!("{} {}", args.precision, compute.describe()));
     let mut done_draws = 0usize;
     let mut in_s01 = 0usize;
     while let Some(event) = pollster::block_on(run.step())? {
@@ -310,8 +328,7 @@ fn volume(args: &VolumeArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let report = run.report();
     if args.json {
-        let line = serde_json::to_string(&report).map_err(|e| Error::Output(e.to_string()))?;
-        println!("{line}");
+        print_json(&report)?;
     } else {
         print_volume(&report);
     }
@@ -336,14 +353,12 @@ fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
     let compute = backend::select(config.precision, config.device)?;
     let mut run = SurpriseRun::new(config, compute.clone(), &dataset)?;
     let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
-    let bar = ProgressBar::new(run.iterations() as u64).with_style(
-        ProgressStyle::with_template(
-            "{spinner} surprise {prefix} [{bar:30}] {pos}/{len} iterations {elapsed_precise} {msg}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+    let bar = progress(
+        run.iterations(),
+        "surprise",
+        "iterations",
+        format!("{} {}", args.precision, compute.describe()),
     );
-    bar.set_prefix(format!("{} {}", args.precision, compute.describe()));
     while let Some(point) = pollster::block_on(run.step())? {
         bar.inc(1);
         bar.set_message(format!("1 vs 0: {:.3e}", point.dist_1_vs_0));
@@ -354,8 +369,7 @@ fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let report = run.report();
     if args.json {
-        let line = serde_json::to_string(&report).map_err(|e| Error::Output(e.to_string()))?;
-        println!("{line}");
+        print_json(&report)?;
     } else {
         println!(
             "surprise, {} on {}: \"1 vs 0\" {} ; \"0 vs 0\" max {:e} over {} iterations",
@@ -400,14 +414,12 @@ fn affected(args: &AffectedArgs) -> Result<(), Error> {
     let compute = backend::select(config.precision, config.device)?;
     let mut run = AffectedRun::new(config, compute.clone(), &dataset)?;
     let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
-    let bar = ProgressBar::new(run.remaining() as u64).with_style(
-        ProgressStyle::with_template(
-            "{spinner} affected {prefix} [{bar:30}] {pos}/{len} draws {elapsed_precise} eta {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+    let bar = progress(
+        run.remaining(),
+        "affected",
+        "draws",
+        format!("{} {}", args.precision, compute.describe()),
     );
-    bar.set_prefix(format!("{} {}", args.precision, compute.describe()));
     while let Some(record) = pollster::block_on(run.step())? {
         bar.inc(1);
         if let Some(out) = out.as_mut() {
@@ -417,8 +429,7 @@ fn affected(args: &AffectedArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let report = run.report();
     if args.json {
-        let line = serde_json::to_string(&report).map_err(|e| Error::Output(e.to_string()))?;
-        println!("{line}");
+        print_json(&report)?;
     } else {
         println!(
             "affected batches, {} on {}: {} draws x {} batches",

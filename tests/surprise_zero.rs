@@ -31,7 +31,12 @@ fn a_hand_set_zero_parts_the_twins_while_the_control_stays_equal() {
         config.precision.dtype(),
         &device,
     );
-    let weight: Vec<f32> = model.layers[0].weight.val().into_data().try_to_vec().unwrap();
+    let weight: Vec<f32> = model.layers[0]
+        .weight
+        .val()
+        .into_data()
+        .try_to_vec()
+        .unwrap();
     let weight: Vec<f32> = weight
         .iter()
         .enumerate()

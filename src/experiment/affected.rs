@@ -6,11 +6,11 @@
 //! As in the volume scan, the twins only run on batches with an exact zero in some ReLU input.
 
 use super::Shard;
-use super::batches::{Batch, upload};
+use super::batches::BatchCache;
 use super::stats::wilson95;
 use super::twins::{Compare, count_zeros, twin_gradient};
 use crate::backend::{Compute, DeviceChoice, Precision};
-use crate::data::{DataSource, Dataset, DatasetKind, Split};
+use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
 use crate::model::Relu0;
 use crate::model::mlp::{Mlp, MlpConfig};
@@ -164,8 +164,7 @@ pub struct AffectedRun {
     compute: Compute,
     autodiff: Device,
     mlp: MlpConfig,
-    train: Split,
-    batches: Vec<Option<Batch>>,
+    batches: BatchCache,
     pending: std::collections::VecDeque<usize>,
     records: Vec<AffectedRecord>,
     started: Instant,
@@ -175,23 +174,20 @@ impl AffectedRun {
     /// Prepares the scan.
     pub fn new(config: AffectedConfig, compute: Compute, dataset: &Dataset) -> Result<Self, Error> {
         config.validate()?;
-        let per_epoch = dataset.train.full_batches(config.batch);
-        if per_epoch == 0 {
-            return Err(Error::Config(format!(
-                "--batch {} is larger than the training set ({} samples)",
-                config.batch,
-                dataset.train.len()
-            )));
-        }
-        let batches = config.max_batches.map_or(per_epoch, |m| m.min(per_epoch));
+        let batches = BatchCache::new(
+            &dataset.train,
+            config.batch,
+            config.max_batches,
+            config.precision.dtype(),
+            &compute.device,
+        )?;
         let pending = (0..config.draws)
             .filter(|&d| config.shard.is_none_or(|s| s.owns(d)))
             .collect();
         Ok(AffectedRun {
             mlp: MlpConfig::mnist(config.width, config.layers),
             autodiff: compute.device.clone().autodiff(),
-            train: dataset.train.clone(),
-            batches: vec![None; batches],
+            batches,
             pending,
             records: Vec::new(),
             started: Instant::now(),
@@ -224,7 +220,7 @@ impl AffectedRun {
             elapsed_s: 0.0,
         };
         for index in 0..self.batches.len() {
-            let batch = self.batch(index);
+            let batch = self.batches.get(index);
             let relu = |alpha, semantics| Relu0::new(alpha, semantics);
             let census = model.forward_constant(
                 batch.images.clone(),
@@ -261,14 +257,6 @@ impl AffectedRun {
         record.elapsed_s = started.elapsed().as_secs_f64();
         self.records.push(record.clone());
         Ok(Some(record))
-    }
-
-    fn batch(&mut self, index: usize) -> Batch {
-        let (size, dtype) = (self.config.batch, self.config.precision.dtype());
-        let (train, device) = (&self.train, &self.compute.device);
-        self.batches[index]
-            .get_or_insert_with(|| upload(train, index, size, dtype, device))
-            .clone()
     }
 
     /// The summary of the draws finished so far.

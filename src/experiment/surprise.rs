@@ -4,9 +4,9 @@
 //! copies (the determinism control, which must stay exactly 0), and min |z| over the
 //! first-layer pre-activations of copy "0".
 
-use super::batches::{Batch, upload};
+use super::batches::{Batch, BatchCache};
 use crate::backend::{Compute, DeviceChoice, Precision};
-use crate::data::{DataSource, Dataset, DatasetKind, Split};
+use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
 use crate::model::Relu0;
 use crate::model::mlp::{Mlp, cross_entropy};
@@ -125,8 +125,7 @@ pub struct SurpriseReport {
 pub struct SurpriseRun {
     config: SurpriseConfig,
     compute: Compute,
-    train: Split,
-    batches: Vec<Option<Batch>>,
+    batches: BatchCache,
     one: Mlp,
     zero: Mlp,
     zero_control: Mlp,
@@ -159,20 +158,18 @@ impl SurpriseRun {
         model: Mlp,
     ) -> Result<Self, Error> {
         config.validate()?;
-        let per_epoch = dataset.train.full_batches(config.batch);
-        if per_epoch == 0 {
-            return Err(Error::Config(format!(
-                "--batch {} is larger than the training set ({} samples)",
-                config.batch,
-                dataset.train.len()
-            )));
-        }
+        let batches = BatchCache::new(
+            &dataset.train,
+            config.batch,
+            None,
+            config.precision.dtype(),
+            &compute.device,
+        )?;
         Ok(SurpriseRun {
             one: model.clone(),
             zero: model.clone(),
             zero_control: model,
-            batches: vec![None; per_epoch],
-            train: dataset.train.clone(),
+            batches,
             points: Vec::with_capacity(config.iterations),
             config,
             compute,
@@ -191,7 +188,7 @@ impl SurpriseRun {
         if iteration >= self.config.iterations {
             return Ok(None);
         }
-        let batch = self.batch(iteration % self.batches.len());
+        let batch = self.batches.get(iteration % self.batches.len());
         let semantics = self.config.semantics;
         let lr = self.config.lr;
         let relu = |a| Relu0::new(a, semantics);
@@ -219,14 +216,6 @@ impl SurpriseRun {
         };
         self.points.push(point.clone());
         Ok(Some(point))
-    }
-
-    fn batch(&mut self, index: usize) -> Batch {
-        let (size, dtype) = (self.config.batch, self.config.precision.dtype());
-        let (train, device) = (&self.train, &self.compute.device);
-        self.batches[index]
-            .get_or_insert_with(|| upload(train, index, size, dtype, device))
-            .clone()
     }
 
     /// The summary of the iterations so far.

@@ -12,12 +12,12 @@
 //! the 0-vs-0 determinism control.
 
 use super::Shard;
-use super::batches::{Batch, upload};
+use super::batches::{Batch, BatchCache};
 use super::stats::wilson95;
 pub use super::twins::Compare;
 use super::twins::{count_zeros, twin_gradient};
 use crate::backend::{Compute, DeviceChoice, Precision};
-use crate::data::{DataSource, Dataset, DatasetKind, Split};
+use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
 use crate::model::Relu0;
 use crate::model::mlp::{Mlp, MlpConfig};
@@ -233,8 +233,7 @@ pub struct VolumeRun {
     compute: Compute,
     autodiff: Device,
     mlp: MlpConfig,
-    train: Split,
-    batches: Vec<Option<Batch>>,
+    batches: BatchCache,
     pending: std::collections::VecDeque<usize>,
     current: Option<DrawState>,
     records: Vec<DrawRecord>,
@@ -245,21 +244,18 @@ impl VolumeRun {
     /// Prepares a scan of `dataset` on `compute`.
     pub fn new(config: VolumeConfig, compute: Compute, dataset: &Dataset) -> Result<Self, Error> {
         config.validate()?;
-        let per_epoch = dataset.train.full_batches(config.batch);
-        if per_epoch == 0 {
-            return Err(Error::Config(format!(
-                "--batch {} is larger than the training set ({} samples)",
-                config.batch,
-                dataset.train.len()
-            )));
-        }
-        let batches = config.max_batches.map_or(per_epoch, |m| m.min(per_epoch));
+        let batches = BatchCache::new(
+            &dataset.train,
+            config.batch,
+            config.max_batches,
+            config.precision.dtype(),
+            &compute.device,
+        )?;
         let autodiff = compute.device.clone().autodiff();
         Ok(VolumeRun {
             mlp: config.mlp(),
             pending: config.draw_indices().into(),
-            batches: vec![None; batches],
-            train: dataset.train.clone(),
+            batches,
             config,
             compute,
             autodiff,
@@ -306,7 +302,7 @@ impl VolumeRun {
             self.records.push(record.clone());
             return Ok(Some(VolumeEvent::Draw(record)));
         }
-        let batch = self.batch(index);
+        let batch = self.batches.get(index);
         let outcome = self.evaluate(&batch).await?;
         let state = self.current.as_mut().expect("a draw is in progress");
         let record = &mut state.record;
@@ -358,16 +354,6 @@ impl VolumeRun {
             next_batch: 0,
             started: Instant::now(),
         }
-    }
-
-    fn batch(&mut self, index: usize) -> Batch {
-        let size = self.config.batch;
-        let dtype = self.config.precision.dtype();
-        let device = &self.compute.device;
-        let train = &self.train;
-        self.batches[index]
-            .get_or_insert_with(|| upload(train, index, size, dtype, device))
-            .clone()
     }
 
     async fn evaluate(&self, batch: &Batch) -> Result<BatchOutcome, Error> {
@@ -445,8 +431,8 @@ impl VolumeRun {
             ci95: wilson95(in_s01, draws),
             first_diff_batch: records.iter().map(|r| r.first_diff_batch).collect(),
             zeros_per_layer: zeros,
-            batches_per_epoch: self.train.full_batches(self.config.batch),
-            train_samples: self.train.len(),
+            batches_per_epoch: self.batches.per_pass(),
+            train_samples: self.batches.samples(),
             verify,
             elapsed_s: self.started.elapsed().as_secs_f64(),
             config: self.config.clone(),
