@@ -38,6 +38,15 @@ enum Command {
     /// Share of affected mini-batches at θ_init and size of the difference, under both
     /// backward semantics (paper, experiment 4).
     Affected(AffectedArgs),
+    /// Merge JSONL shards (`--shard K/N` runs) into one file ordered by draw index.
+    Merge {
+        /// The shard files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The merged file.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -235,6 +244,7 @@ pub fn main() -> i32 {
         Some(Command::Volume(args)) => volume(&args),
         Some(Command::Surprise(args)) => surprise(&args),
         Some(Command::Affected(args)) => affected(&args),
+        Some(Command::Merge { files, out }) => merge(&files, &out),
     };
     match result {
         Ok(()) => 0,
@@ -263,6 +273,21 @@ fn progress(total: usize, what: &str, unit: &str, prefix: String) -> ProgressBar
 fn print_json<T: serde::Serialize>(report: &T) -> Result<(), Error> {
     let line = serde_json::to_string(report).map_err(|e| Error::Output(e.to_string()))?;
     println!("{line}");
+    Ok(())
+}
+
+fn merge(files: &[PathBuf], out: &std::path::Path) -> Result<(), Error> {
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    let records = crate::report::merge::merge_shards(&paths)?;
+    let mut writer = JsonlWriter::create(out)?;
+    for record in &records {
+        writer.write(record)?;
+    }
+    eprintln!(
+        "relu0: merged {} records into {}",
+        records.len(),
+        out.display()
+    );
     Ok(())
 }
 

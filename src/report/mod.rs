@@ -1,6 +1,8 @@
 //! Writing results: JSONL streams, one record per line, flushed as each record arrives so that
 //! a killed run loses nothing it reported.
 
+pub mod merge;
+
 use crate::error::Error;
 use serde::Serialize;
 use std::fs::File;
