@@ -1,6 +1,7 @@
 //! Data sets: MNIST and Fashion-MNIST through the IDX parser, the embedded MNIST subset, and
 //! mini-batches in a fixed order.
 
+pub mod cifar;
 pub mod embedded;
 pub mod idx;
 
