@@ -5,6 +5,7 @@ use crate::data::{self, DataSource, DatasetKind};
 use crate::error::Error;
 use crate::experiment::Shard;
 use crate::experiment::affected::{AffectedConfig, AffectedRun};
+use crate::experiment::section::SectionConfig;
 use crate::experiment::surprise::{SurpriseConfig, SurpriseRun};
 use crate::experiment::volume::{Compare, VolumeConfig, VolumeEvent, VolumeReport, VolumeRun};
 use crate::ops::Semantics;
@@ -38,6 +39,9 @@ enum Command {
     /// Share of affected mini-batches at θ_init and size of the difference, under both
     /// backward semantics (paper, experiment 4).
     Affected(AffectedArgs),
+    /// A cross-section of the bifurcation zone around the first exact zero of a first-layer
+    /// pre-activation, in the search precision and in f64 (paper, experiment 3).
+    Section(SectionArgs),
     /// Merge JSONL shards (`--shard K/N` runs) into one file ordered by draw index.
     Merge {
         /// The shard files.
@@ -47,6 +51,46 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+struct SectionArgs {
+    /// Precision of the search for an exact zero: f32, or f16 on a GPU.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
+    /// auto: GPU for f16, a hardware GPU else the CPU for f32.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// First hidden layer width.
+    #[arg(long, default_value_t = 256)]
+    width: usize,
+    /// Mini-batch size.
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// Grid points per axis (even).
+    #[arg(long, default_value_t = 200)]
+    grid: usize,
+    /// The grid covers [-span, span) on both axes.
+    #[arg(long, default_value_t = 5e-6)]
+    span: f64,
+    /// Seed of draw 0 (draw i uses seed + i) and of the two directions.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Draws to search at most.
+    #[arg(long, default_value_t = 1000)]
+    max_draws: usize,
+    /// mnist or fashion-mnist.
+    #[arg(long, default_value = "mnist")]
+    dataset: DatasetKind,
+    /// embedded (MNIST subset in the binary) or a directory with the IDX files.
+    #[arg(long, default_value = "embedded")]
+    data: DataSource,
+    /// Write the grid as CSV (x, y, |z| in the search precision, |z| in f64).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -244,6 +288,7 @@ pub fn main() -> i32 {
         Some(Command::Volume(args)) => volume(&args),
         Some(Command::Surprise(args)) => surprise(&args),
         Some(Command::Affected(args)) => affected(&args),
+        Some(Command::Section(args)) => section(&args),
         Some(Command::Merge { files, out }) => merge(&files, &out),
     };
     match result {
@@ -273,6 +318,54 @@ fn progress(total: usize, what: &str, unit: &str, prefix: String) -> ProgressBar
 fn print_json<T: serde::Serialize>(report: &T) -> Result<(), Error> {
     let line = serde_json::to_string(report).map_err(|e| Error::Output(e.to_string()))?;
     println!("{line}");
+    Ok(())
+}
+
+fn section(args: &SectionArgs) -> Result<(), Error> {
+    let config = SectionConfig {
+        precision: args.precision,
+        device: args.device,
+        width: args.width,
+        batch: args.batch,
+        grid: args.grid,
+        span: args.span,
+        seed: args.seed,
+        max_draws: args.max_draws,
+        dataset: args.dataset,
+        data: args.data.clone(),
+    };
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    eprintln!(
+        "relu0: searching for an exact first-layer zero ({} {})",
+        args.precision,
+        compute.describe()
+    );
+    let report = pollster::block_on(crate::experiment::section::run(config, compute, &dataset))?;
+    if let Some(path) = &args.out {
+        std::fs::write(path, report.csv())
+            .map_err(|e| Error::Output(format!("{}: cannot write: {e}", path.display())))?;
+    }
+    if args.json {
+        print_json(&report)?;
+    } else {
+        let z = &report.zero;
+        println!(
+            "first exact zero: draw {} batch {} sample {} neuron {}",
+            z.draw, z.batch, z.sample, z.neuron
+        );
+        for grid in [&report.search, &report.f64] {
+            println!(
+                "  {}: {} of {} grid points exactly 0 (centre {})",
+                grid.precision,
+                grid.exact_zeros,
+                grid.abs_z.len(),
+                if grid.centre_is_zero { "0" } else { "not 0" }
+            );
+        }
+        println!("elapsed: {:.1} s", report.elapsed_s);
+    }
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 
 pub mod affected;
 pub mod batches;
+pub mod section;
 pub mod stats;
 pub mod surprise;
 pub mod twins;
