@@ -7,11 +7,24 @@ use std::process::Command;
 fn f32_has_a_band_of_exact_zeros_where_f64_has_fewer() {
     let csv = std::env::temp_dir().join(format!("relu0-section-{}.csv", std::process::id()));
     let out = Command::new(env!("CARGO_BIN_EXE_relu0"))
-        .args(["section", "--precision", "f32", "--device", "cpu", "--grid", "40", "--json"])
+        .args([
+            "section",
+            "--precision",
+            "f32",
+            "--device",
+            "cpu",
+            "--grid",
+            "40",
+            "--json",
+        ])
         .args(["--out", csv.to_str().unwrap()])
         .output()
         .expect("the relu0 binary runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();
     let f32_zeros = s["search"]["exact_zeros"].as_u64().unwrap();
     let f64_zeros = s["f64"]["exact_zeros"].as_u64().unwrap();

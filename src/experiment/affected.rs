@@ -8,6 +8,7 @@
 use super::Shard;
 use super::batches::BatchCache;
 use super::stats::wilson95;
+use super::to_f64;
 use super::twins::{Compare, count_zeros, twin_gradient};
 use crate::backend::{Compute, DeviceChoice, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind};
@@ -15,7 +16,7 @@ use crate::error::Error;
 use crate::model::Relu0;
 use crate::model::mlp::{Mlp, MlpConfig};
 use crate::ops::{Alpha, Semantics};
-use burn::tensor::{DType, Device, TensorData};
+use burn::tensor::{Device, TensorData};
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
@@ -320,13 +321,7 @@ fn quantiles(sorted: &[f64]) -> Vec<f64> {
 
 /// ‖g0 − g1‖₂ / ‖g0‖₂, computed in f64 on the host.
 fn relative_difference(g0: &TensorData, g1: &TensorData) -> Result<f64, Error> {
-    let read = |d: &TensorData| {
-        d.clone()
-            .convert_dtype(DType::F64)
-            .try_to_vec::<f64>()
-            .map_err(|e| Error::Device(format!("{e:?}")))
-    };
-    let (a, b) = (read(g0)?, read(g1)?);
+    let (a, b) = (to_f64(g0.clone())?, to_f64(g1.clone())?);
     let diff: f64 = a.iter().zip(&b).map(|(x, y)| (x - y) * (x - y)).sum();
     let norm: f64 = a.iter().map(|x| x * x).sum();
     Ok(if norm == 0.0 {

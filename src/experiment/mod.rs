@@ -11,6 +11,13 @@ pub mod surprise;
 pub mod twins;
 pub mod volume;
 
+/// Tensor data as f64 values on the host, whatever its float element type.
+pub fn to_f64(data: burn::tensor::TensorData) -> Result<Vec<f64>, crate::error::Error> {
+    data.convert_dtype(burn::tensor::DType::F64)
+        .try_to_vec::<f64>()
+        .map_err(|e| crate::error::Error::Device(format!("unreadable tensor data: {e:?}")))
+}
+
 /// Which draws of a sweep this process runs: draw `i` belongs to shard `k` of `n` when
 /// `i % n == k - 1` (shards are numbered from 1, as Slurm array indices usually are).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

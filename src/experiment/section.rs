@@ -7,6 +7,7 @@
 //! paper: 200×200 over [-5e-6, 5e-6)²; f32 shows a band of exact zeros, f64 a thin line).
 
 use super::batches::BatchCache;
+use super::to_f64;
 use crate::backend::{self, Compute, DeviceChoice, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
@@ -260,12 +261,6 @@ fn first_layer(
     let mlp = Mlp::init_widths(inputs, &[width], 10, seed, dtype, device);
     let layer = &mlp.layers[0];
     (layer.weight.val(), layer.bias.val())
-}
-
-fn to_f64(data: TensorData) -> Result<Vec<f64>, Error> {
-    data.convert_dtype(DType::F64)
-        .try_to_vec::<f64>()
-        .map_err(|e| Error::Device(format!("{e:?}")))
 }
 
 /// Column `neuron` of two random directions of unit Frobenius norm over the whole W1.

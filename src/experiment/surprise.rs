@@ -5,6 +5,7 @@
 //! first-layer pre-activations of copy "0".
 
 use super::batches::{Batch, BatchCache};
+use super::to_f64;
 use crate::backend::{Compute, DeviceChoice, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
@@ -199,12 +200,11 @@ impl SurpriseRun {
         let d10 = l1_distance(&one, &zero, accumulate);
         let d00 = l1_distance(&zero, &control, accumulate);
         let min_abs_z = min_abs_z.cast(accumulate);
-        let values = Tensor::cat(vec![d10, d00, min_abs_z], 0)
-            .into_data_async()
-            .await?
-            .convert_dtype(burn::tensor::DType::F64)
-            .try_to_vec::<f64>()
-            .map_err(|e| Error::Device(format!("{e:?}")))?;
+        let values = to_f64(
+            Tensor::cat(vec![d10, d00, min_abs_z], 0)
+                .into_data_async()
+                .await?,
+        )?;
         self.one = one;
         self.zero = zero;
         self.zero_control = control;
