@@ -7,6 +7,7 @@
 //! - [`model`]: the paper's networks.
 //! - [`data`]: MNIST and Fashion-MNIST (IDX), the embedded subset.
 //! - [`experiment`]: the paper's experiments as headless step machines.
+//! - [`report`]: JSONL output and shard merging.
 //! - [`cli`]: the command line.
 
 pub mod backend;
