@@ -55,12 +55,9 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct SectionArgs {
-    /// Precision of the search for an exact zero: f32, or f16 on a GPU.
-    #[arg(long, default_value = "f32")]
-    precision: Precision,
-    /// auto: GPU for f16, a hardware GPU else the CPU for f32.
-    #[arg(long, default_value = "auto")]
-    device: DeviceChoice,
+    /// --precision is the search's: f32, or f16 on a GPU (the f64 grid is always computed).
+    #[command(flatten)]
+    run: RunArgs,
     /// First hidden layer width.
     #[arg(long, default_value_t = 256)]
     width: usize,
@@ -79,28 +76,15 @@ struct SectionArgs {
     /// Draws to search at most.
     #[arg(long, default_value_t = 1000)]
     max_draws: usize,
-    /// mnist or fashion-mnist.
-    #[arg(long, default_value = "mnist")]
-    dataset: DatasetKind,
-    /// embedded (MNIST subset in the binary) or a directory with the IDX files.
-    #[arg(long, default_value = "embedded")]
-    data: DataSource,
     /// Write the grid as CSV (x, y, |z| in the search precision, |z| in f64).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Print the summary as one JSON object on stdout.
-    #[arg(long)]
-    json: bool,
 }
 
 #[derive(Args, Debug)]
 struct AffectedArgs {
-    /// Precision of model, data, loss and backward.
-    #[arg(long, default_value = "f32")]
-    precision: Precision,
-    /// auto: GPU for f16, a hardware GPU else the CPU for f32, the CPU for f64.
-    #[arg(long, default_value = "auto")]
-    device: DeviceChoice,
+    #[command(flatten)]
+    run: RunArgs,
     /// Random initialisations R.
     #[arg(long, default_value_t = 10)]
     draws: usize,
@@ -116,12 +100,6 @@ struct AffectedArgs {
     /// first-layer (the paper's criterion) or all parameters.
     #[arg(long, default_value = "first-layer")]
     compare: Compare,
-    /// mnist or fashion-mnist.
-    #[arg(long, default_value = "mnist")]
-    dataset: DatasetKind,
-    /// embedded (MNIST subset in the binary) or a directory with the IDX files.
-    #[arg(long, default_value = "embedded")]
-    data: DataSource,
     /// Draw i is initialised from seed + i.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -134,19 +112,12 @@ struct AffectedArgs {
     /// Write one JSON line per draw to this file.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Print the summary as one JSON object on stdout.
-    #[arg(long)]
-    json: bool,
 }
 
 #[derive(Args, Debug)]
 struct SurpriseArgs {
-    /// Precision of model, data, loss, backward and update.
-    #[arg(long, default_value = "f32")]
-    precision: Precision,
-    /// auto: GPU for f16, a hardware GPU else the CPU for f32, the CPU for f64.
-    #[arg(long, default_value = "auto")]
-    device: DeviceChoice,
+    #[command(flatten)]
+    run: RunArgs,
     /// Hidden widths, comma-separated (the paper: 2000,128).
     #[arg(long, value_delimiter = ',', default_value = "2000,128")]
     hidden: Vec<usize>,
@@ -165,15 +136,26 @@ struct SurpriseArgs {
     /// multiply (dx = dy·a at 0) or assign (dx = a at 0, the paper's code).
     #[arg(long, default_value = "multiply")]
     semantics: Semantics,
+    /// Write one JSON line per iteration to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Settings every experiment command shares.
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Precision of model, data, loss, backward (and update): f16 (GPU), f32 or f64.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
+    /// auto: GPU for f16, a hardware GPU else the CPU for f32, the CPU for f64.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
     /// mnist or fashion-mnist.
     #[arg(long, default_value = "mnist")]
     dataset: DatasetKind,
     /// embedded (MNIST subset in the binary) or a directory with the IDX files.
     #[arg(long, default_value = "embedded")]
     data: DataSource,
-    /// Write one JSON line per iteration to this file.
-    #[arg(long)]
-    out: Option<PathBuf>,
     /// Print the summary as one JSON object on stdout.
     #[arg(long)]
     json: bool,
@@ -181,12 +163,8 @@ struct SurpriseArgs {
 
 #[derive(Args, Debug)]
 struct VolumeArgs {
-    /// Precision of model, data, loss and backward.
-    #[arg(long, default_value = "f32")]
-    precision: Precision,
-    /// auto: GPU for f16, a hardware GPU else the CPU for f32, the CPU for f64.
-    #[arg(long, default_value = "auto")]
-    device: DeviceChoice,
+    #[command(flatten)]
+    run: RunArgs,
     /// Random initialisations R.
     #[arg(long, default_value_t = 20)]
     draws: usize,
@@ -205,12 +183,6 @@ struct VolumeArgs {
     /// first-layer (the paper's criterion) or all parameters.
     #[arg(long, default_value = "first-layer")]
     compare: Compare,
-    /// mnist or fashion-mnist.
-    #[arg(long, default_value = "mnist")]
-    dataset: DatasetKind,
-    /// embedded (MNIST subset in the binary) or a directory with the IDX files.
-    #[arg(long, default_value = "embedded")]
-    data: DataSource,
     /// Draw i is initialised from seed + i.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -229,24 +201,21 @@ struct VolumeArgs {
     /// Write one JSON line per draw to this file.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Print the summary as one JSON object on stdout.
-    #[arg(long)]
-    json: bool,
 }
 
 impl VolumeArgs {
     fn config(&self) -> VolumeConfig {
         VolumeConfig {
-            precision: self.precision,
-            device: self.device,
+            precision: self.run.precision,
+            device: self.run.device,
             draws: self.draws,
             layers: self.layers,
             width: self.width,
             batch: self.batch,
             semantics: self.semantics,
             compare: self.compare,
-            dataset: self.dataset,
-            data: self.data.clone(),
+            dataset: self.run.dataset,
+            data: self.run.data.clone(),
             seed: self.seed,
             verify: self.verify,
             shard: self.shard,
@@ -323,23 +292,23 @@ fn print_json<T: serde::Serialize>(report: &T) -> Result<(), Error> {
 
 fn section(args: &SectionArgs) -> Result<(), Error> {
     let config = SectionConfig {
-        precision: args.precision,
-        device: args.device,
+        precision: args.run.precision,
+        device: args.run.device,
         width: args.width,
         batch: args.batch,
         grid: args.grid,
         span: args.span,
         seed: args.seed,
         max_draws: args.max_draws,
-        dataset: args.dataset,
-        data: args.data.clone(),
+        dataset: args.run.dataset,
+        data: args.run.data.clone(),
     };
     config.validate()?;
     let dataset = data::load(config.dataset, &config.data)?;
     let compute = backend::select(config.precision, config.device)?;
     eprintln!(
         "relu0: searching for an exact first-layer zero ({} {})",
-        args.precision,
+        args.run.precision,
         compute.describe()
     );
     let report = pollster::block_on(crate::experiment::section::run(config, compute, &dataset))?;
@@ -347,7 +316,7 @@ fn section(args: &SectionArgs) -> Result<(), Error> {
         std::fs::write(path, report.csv())
             .map_err(|e| Error::Output(format!("{}: cannot write: {e}", path.display())))?;
     }
-    if args.json {
+    if args.run.json {
         print_json(&report)?;
     } else {
         let z = &report.zero;
@@ -423,7 +392,7 @@ fn volume(args: &VolumeArgs) -> Result<(), Error> {
         run.total_draws() * run.batches_per_draw(),
         "volume",
         "batches",
-        format!("{} {}", args.precision, compute.describe()),
+        format!("{} {}", args.run.precision, compute.describe()),
     );
     let mut done_draws = 0usize;
     let mut in_s01 = 0usize;
@@ -445,7 +414,7 @@ fn volume(args: &VolumeArgs) -> Result<(), Error> {
     }
     bar.finish_and_clear();
     let report = run.report();
-    if args.json {
+    if args.run.json {
         print_json(&report)?;
     } else {
         print_volume(&report);
@@ -455,16 +424,16 @@ fn volume(args: &VolumeArgs) -> Result<(), Error> {
 
 fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
     let config = SurpriseConfig {
-        precision: args.precision,
-        device: args.device,
+        precision: args.run.precision,
+        device: args.run.device,
         hidden: args.hidden.clone(),
         batch: args.batch,
         lr: args.lr,
         iterations: args.iterations,
         seed: args.seed,
         semantics: args.semantics,
-        dataset: args.dataset,
-        data: args.data.clone(),
+        dataset: args.run.dataset,
+        data: args.run.data.clone(),
     };
     config.validate()?;
     let dataset = data::load(config.dataset, &config.data)?;
@@ -475,7 +444,7 @@ fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
         run.iterations(),
         "surprise",
         "iterations",
-        format!("{} {}", args.precision, compute.describe()),
+        format!("{} {}", args.run.precision, compute.describe()),
     );
     while let Some(point) = pollster::block_on(run.step())? {
         bar.inc(1);
@@ -486,7 +455,7 @@ fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
     }
     bar.finish_and_clear();
     let report = run.report();
-    if args.json {
+    if args.run.json {
         print_json(&report)?;
     } else {
         println!(
@@ -514,15 +483,15 @@ fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
 
 fn affected(args: &AffectedArgs) -> Result<(), Error> {
     let config = AffectedConfig {
-        precision: args.precision,
-        device: args.device,
+        precision: args.run.precision,
+        device: args.run.device,
         draws: args.draws,
         layers: args.layers,
         width: args.width,
         batch: args.batch,
         compare: args.compare,
-        dataset: args.dataset,
-        data: args.data.clone(),
+        dataset: args.run.dataset,
+        data: args.run.data.clone(),
         seed: args.seed,
         shard: args.shard,
         max_batches: args.max_batches,
@@ -536,7 +505,7 @@ fn affected(args: &AffectedArgs) -> Result<(), Error> {
         run.remaining(),
         "affected",
         "draws",
-        format!("{} {}", args.precision, compute.describe()),
+        format!("{} {}", args.run.precision, compute.describe()),
     );
     while let Some(record) = pollster::block_on(run.step())? {
         bar.inc(1);
@@ -546,7 +515,7 @@ fn affected(args: &AffectedArgs) -> Result<(), Error> {
     }
     bar.finish_and_clear();
     let report = run.report();
-    if args.json {
+    if args.run.json {
         print_json(&report)?;
     } else {
         println!(
