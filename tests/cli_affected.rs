@@ -1,21 +1,11 @@
 //! `relu0 affected` through the real binary.
 
+mod common;
+
 use serde_json::Value;
-use std::process::Command;
 
 fn affected(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_relu0"))
-        .arg("affected")
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("the relu0 binary runs");
-    assert!(
-        out.status.success(),
-        "relu0 affected {args:?} failed: {}\n(GPU cases need a Vulkan driver: apt-get install mesa-vulkan-drivers libvulkan1)",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON summary")
+    common::json_summary("affected", args)
 }
 
 #[test]

@@ -61,3 +61,20 @@ pub fn upstream(n: usize, seed: u64) -> Vec<f64> {
         .map(|i| if i % 13 == 0 { 0.0 } else { s.unit() * 4.0 })
         .collect()
 }
+
+/// Runs `relu0 <command> <args> --json` and returns its summary, failing with stderr (and how
+/// to get a GPU) when the command fails.
+pub fn json_summary(command: &str, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_relu0"))
+        .arg(command)
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("the relu0 binary runs");
+    assert!(
+        out.status.success(),
+        "relu0 {command} {args:?} failed: {}\n(GPU cases need a Vulkan driver: apt-get install mesa-vulkan-drivers libvulkan1)",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON summary")
+}
