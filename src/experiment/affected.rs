@@ -72,16 +72,12 @@ impl Default for AffectedConfig {
 impl AffectedConfig {
     /// Checks the settings that do not depend on the machine or the data.
     pub fn validate(&self) -> Result<(), Error> {
-        for (flag, value) in [
+        super::require_positive(&[
             ("--draws", self.draws),
             ("--layers", self.layers),
             ("--width", self.width),
             ("--batch", self.batch),
-        ] {
-            if value == 0 {
-                return Err(Error::Config(format!("{flag} must be at least 1, got 0")));
-            }
-        }
+        ])?;
         if self.max_batches == Some(0) {
             return Err(Error::Config(
                 "--max-batches must be at least 1, got 0".into(),

@@ -18,6 +18,16 @@ pub fn to_f64(data: burn::tensor::TensorData) -> Result<Vec<f64>, crate::error::
         .map_err(|e| crate::error::Error::Device(format!("unreadable tensor data: {e:?}")))
 }
 
+/// Fails on the first setting that is 0, naming its flag.
+pub fn require_positive(settings: &[(&str, usize)]) -> Result<(), crate::error::Error> {
+    match settings.iter().find(|(_, value)| *value == 0) {
+        Some((flag, _)) => Err(crate::error::Error::Config(format!(
+            "{flag} must be at least 1, got 0"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Which draws of a sweep this process runs: draw `i` belongs to shard `k` of `n` when
 /// `i % n == k - 1` (shards are numbered from 1, as Slurm array indices usually are).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -64,15 +64,11 @@ impl Default for SectionConfig {
 impl SectionConfig {
     /// Checks the settings that do not depend on the machine or the data.
     pub fn validate(&self) -> Result<(), Error> {
-        for (flag, value) in [
+        super::require_positive(&[
             ("--width", self.width),
             ("--batch", self.batch),
             ("--max-draws", self.max_draws),
-        ] {
-            if value == 0 {
-                return Err(Error::Config(format!("{flag} must be at least 1, got 0")));
-            }
-        }
+        ])?;
         if self.grid < 2 || self.grid % 2 == 1 || self.grid > 2000 {
             return Err(Error::Config(format!(
                 "--grid must be even, from 2 to 2000 (the centre is then a grid point), got {}",

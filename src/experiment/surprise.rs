@@ -69,11 +69,7 @@ impl SurpriseConfig {
                 self.hidden
             )));
         }
-        for (flag, value) in [("--batch", self.batch), ("--iterations", self.iterations)] {
-            if value == 0 {
-                return Err(Error::Config(format!("{flag} must be at least 1, got 0")));
-            }
-        }
+        super::require_positive(&[("--batch", self.batch), ("--iterations", self.iterations)])?;
         if !self.lr.is_finite() || self.lr <= 0.0 {
             return Err(Error::Config(format!(
                 "--lr must be a finite positive number, got {}",

@@ -88,17 +88,12 @@ impl Default for VolumeConfig {
 impl VolumeConfig {
     /// Checks the settings that do not depend on the machine or the data.
     pub fn validate(&self) -> Result<(), Error> {
-        let positive = [
+        super::require_positive(&[
             ("--draws", self.draws),
             ("--layers", self.layers),
             ("--width", self.width),
             ("--batch", self.batch),
-        ];
-        for (flag, value) in positive {
-            if value == 0 {
-                return Err(Error::Config(format!("{flag} must be at least 1, got 0")));
-            }
-        }
+        ])?;
         if self.max_batches == Some(0) {
             return Err(Error::Config(
                 "--max-batches must be at least 1, got 0".into(),
