@@ -1,17 +1,21 @@
 //! The command line: clap commands → experiment configs, progress on stderr, results on stdout.
 
 use crate::backend::{self, DeviceChoice, Precision};
-use crate::data::{self, DataSource, DatasetKind};
+use crate::data::{DataSource, DatasetKind};
 use crate::error::Error;
 use crate::experiment::Shard;
-use crate::experiment::affected::{AffectedConfig, AffectedRun};
+use crate::experiment::affected::AffectedConfig;
 use crate::experiment::section::SectionConfig;
-use crate::experiment::surprise::{SurpriseConfig, SurpriseRun};
-use crate::experiment::volume::{Compare, VolumeConfig, VolumeEvent, VolumeReport, VolumeRun};
+use crate::experiment::surprise::SurpriseConfig;
+use crate::experiment::train::{OptimizerKind, Schedule, TrainConfig};
+use crate::experiment::volume::{Compare, VolumeConfig, VolumeReport};
+use crate::experiment::zeros::ZerosConfig;
+use crate::model::ModelKind;
 use crate::ops::Semantics;
 use crate::report::JsonlWriter;
+use crate::reproduce::{Figure, ReproduceOptions};
+use crate::runner;
 use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
 /// See, measure and teach how ReLU'(0) changes backpropagation in finite precision.
@@ -42,6 +46,15 @@ enum Command {
     /// A cross-section of the bifurcation zone around the first exact zero of a first-layer
     /// pre-activation, in the search precision and in f64 (paper, experiment 3).
     Section(SectionArgs),
+    /// Exact zeros per ReLU evaluation during training, per layer, over a grid of MLP depths
+    /// and widths (paper, experiment 6).
+    Zeros(ZerosArgs),
+    /// Train one network per value of ReLU'(0) from the same initialisation and batch order;
+    /// per epoch the training loss, test accuracy and divergence (paper, experiment 7).
+    Train(TrainArgs),
+    /// Run one experiment of the paper end to end and write its CSV, SVG figure and markdown
+    /// summary (our numbers next to the paper's) to --out DIR.
+    Reproduce(ReproduceArgs),
     /// Merge JSONL shards (`--shard K/N` runs) into one file ordered by draw index.
     Merge {
         /// The shard files.
@@ -51,6 +64,130 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+struct ReproduceArgs {
+    /// Which experiment.
+    #[arg(value_enum)]
+    figure: Figure,
+    /// Output directory (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// The paper's sizes (hours on a laptop CPU) instead of the small preset (minutes).
+    #[arg(long)]
+    full: bool,
+    /// Data directory (MNIST IDX files; CIFAR-10 .bin files for conv) [default: the embedded
+    /// MNIST subset].
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Device for the f32 runs (f16 runs on a GPU, f64 on the CPU).
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// Print what was written as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct TrainArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Values of ReLU'(0), comma-separated; one training run each.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "0,1",
+        allow_hyphen_values = true
+    )]
+    alphas: Vec<f64>,
+    /// mlp, vgg11 or resnet18 (the last two on --dataset cifar10).
+    #[arg(long, default_value = "mlp")]
+    model: ModelKind,
+    /// Batch norm before every ReLU.
+    #[arg(long)]
+    bn: bool,
+    /// MLP hidden layers.
+    #[arg(long, default_value_t = 3)]
+    layers: usize,
+    /// MLP hidden width (the paper: 2048).
+    #[arg(long, default_value_t = 256)]
+    width: usize,
+    /// sgd or adam (burn's optimisers).
+    #[arg(long, default_value = "sgd")]
+    optimizer: OptimizerKind,
+    /// Base learning rate.
+    #[arg(long, default_value_t = 0.01)]
+    lr: f64,
+    /// SGD momentum (0: none).
+    #[arg(long, default_value_t = 0.9)]
+    momentum: f64,
+    /// L2 weight decay (0: none).
+    #[arg(long, default_value_t = 5e-4)]
+    weight_decay: f64,
+    /// cosine (annealed per iteration) or constant.
+    #[arg(long, default_value = "cosine")]
+    schedule: Schedule,
+    /// Passes over the training set.
+    #[arg(long, default_value_t = 1)]
+    epochs: usize,
+    /// Mini-batch size.
+    #[arg(long, default_value_t = 128)]
+    batch: usize,
+    /// multiply (dx = dy·a at 0) or assign (dx = a at 0, the paper's code).
+    #[arg(long, default_value = "multiply")]
+    semantics: Semantics,
+    /// Seed of the initialisation, the batch order and the augmentation.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Train only shard K of N of the values of a (run i with i mod N = K-1).
+    #[arg(long)]
+    shard: Option<Shard>,
+    /// At most this many batches per epoch.
+    #[arg(long)]
+    max_batches: Option<usize>,
+    /// No random crop and flip on CIFAR-10.
+    #[arg(long)]
+    no_augment: bool,
+    /// Write one JSON line per epoch to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ZerosArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Depths L, comma-separated (the paper: 1,2,3,5,6).
+    #[arg(long, value_delimiter = ',', default_value = "1,3")]
+    layers: Vec<usize>,
+    /// Widths n, comma-separated (the paper: 16,64,256,512).
+    #[arg(long, value_delimiter = ',', default_value = "64,256")]
+    widths: Vec<usize>,
+    /// Passes over the training set per grid point.
+    #[arg(long, default_value_t = 1)]
+    epochs: usize,
+    /// Mini-batch size.
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// SGD learning rate.
+    #[arg(long, default_value_t = 0.01)]
+    lr: f64,
+    /// SGD momentum.
+    #[arg(long, default_value_t = 0.9)]
+    momentum: f64,
+    /// L2 weight decay.
+    #[arg(long, default_value_t = 5e-4)]
+    weight_decay: f64,
+    /// Seed of the initialisation and the batch order.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// At most this many batches per epoch.
+    #[arg(long)]
+    max_batches: Option<usize>,
+    /// Write one JSON line per grid point to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -150,10 +287,11 @@ struct RunArgs {
     /// auto: GPU for f16, a hardware GPU else the CPU for f32, the CPU for f64.
     #[arg(long, default_value = "auto")]
     device: DeviceChoice,
-    /// mnist or fashion-mnist.
+    /// mnist, fashion-mnist or cifar10.
     #[arg(long, default_value = "mnist")]
     dataset: DatasetKind,
-    /// embedded (MNIST subset in the binary) or a directory with the IDX files.
+    /// embedded (MNIST subset in the binary), or a directory with the IDX files (MNIST,
+    /// Fashion-MNIST) or with data_batch_1..5.bin and test_batch.bin (CIFAR-10).
     #[arg(long, default_value = "embedded")]
     data: DataSource,
     /// Print the summary as one JSON object on stdout.
@@ -174,9 +312,15 @@ struct VolumeArgs {
     /// Hidden width n.
     #[arg(long, default_value_t = 256)]
     width: usize,
-    /// Mini-batch size.
-    #[arg(long, default_value_t = 256)]
-    batch: usize,
+    /// Mini-batch size [default: 256 for the MLP, 128 for vgg11 and resnet18].
+    #[arg(long)]
+    batch: Option<usize>,
+    /// mlp, or vgg11 / resnet18 (CIFAR variants; give --dataset cifar10 --data DIR).
+    #[arg(long, default_value = "mlp")]
+    model: ModelKind,
+    /// Batch norm before every ReLU.
+    #[arg(long)]
+    bn: bool,
     /// multiply (dx = dy·a at 0) or assign (dx = a at 0, the paper's code).
     #[arg(long, default_value = "multiply")]
     semantics: Semantics,
@@ -211,7 +355,7 @@ impl VolumeArgs {
             draws: self.draws,
             layers: self.layers,
             width: self.width,
-            batch: self.batch,
+            batch: self.batch.unwrap_or(default_batch(self.model)),
             semantics: self.semantics,
             compare: self.compare,
             dataset: self.run.dataset,
@@ -221,8 +365,15 @@ impl VolumeArgs {
             shard: self.shard,
             first_relu: !self.no_first_relu,
             max_batches: self.max_batches,
+            model: self.model,
+            batch_norm: self.bn,
         }
     }
+}
+
+/// The paper's batch size for a model: 256 for the MLPs, 128 for the CIFAR-10 networks.
+fn default_batch(model: ModelKind) -> usize {
+    if model.is_convolutional() { 128 } else { 256 }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -258,6 +409,9 @@ pub fn main() -> i32 {
         Some(Command::Surprise(args)) => surprise(&args),
         Some(Command::Affected(args)) => affected(&args),
         Some(Command::Section(args)) => section(&args),
+        Some(Command::Zeros(args)) => zeros(&args),
+        Some(Command::Train(args)) => train(&args),
+        Some(Command::Reproduce(args)) => reproduce(&args),
         Some(Command::Merge { files, out }) => merge(&files, &out),
     };
     match result {
@@ -267,20 +421,6 @@ pub fn main() -> i32 {
             e.exit_code()
         }
     }
-}
-
-/// A progress bar on stderr (drawn only when stderr is a terminal).
-fn progress(total: usize, what: &str, unit: &str, prefix: String) -> ProgressBar {
-    let template = format!(
-        "{{spinner}} {what} {{prefix}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{elapsed_precise}} eta {{eta}} {{msg}}"
-    );
-    let bar = ProgressBar::new(total as u64).with_style(
-        ProgressStyle::with_template(&template)
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_prefix(prefix);
-    bar
 }
 
 /// Prints one JSON object on stdout.
@@ -303,38 +443,43 @@ fn section(args: &SectionArgs) -> Result<(), Error> {
         dataset: args.run.dataset,
         data: args.run.data.clone(),
     };
-    config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
-    eprintln!(
-        "relu0: searching for an exact first-layer zero ({} {})",
-        args.run.precision,
-        compute.describe()
-    );
-    let report = pollster::block_on(crate::experiment::section::run(config, compute, &dataset))?;
-    if let Some(path) = &args.out {
-        std::fs::write(path, report.csv())
-            .map_err(|e| Error::Output(format!("{}: cannot write: {e}", path.display())))?;
-    }
+    let report = runner::section(config, args.out.as_deref())?;
     if args.run.json {
-        print_json(&report)?;
-    } else {
-        let z = &report.zero;
-        println!(
-            "first exact zero: draw {} batch {} sample {} neuron {}",
-            z.draw, z.batch, z.sample, z.neuron
-        );
-        for grid in [&report.search, &report.f64] {
-            println!(
-                "  {}: {} of {} grid points exactly 0 (centre {})",
-                grid.precision,
-                grid.exact_zeros,
-                grid.abs_z.len(),
-                if grid.centre_is_zero { "0" } else { "not 0" }
-            );
-        }
-        println!("elapsed: {:.1} s", report.elapsed_s);
+        return print_json(&report);
     }
+    let z = &report.zero;
+    println!(
+        "first exact zero: draw {} batch {} sample {} neuron {}",
+        z.draw, z.batch, z.sample, z.neuron
+    );
+    for grid in [&report.search, &report.f64] {
+        println!(
+            "  {}: {} of {} grid points exactly 0 (centre {})",
+            grid.precision,
+            grid.exact_zeros,
+            grid.abs_z.len(),
+            if grid.centre_is_zero { "0" } else { "not 0" }
+        );
+    }
+    println!("elapsed: {:.1} s", report.elapsed_s);
+    Ok(())
+}
+
+fn reproduce(args: &ReproduceArgs) -> Result<(), Error> {
+    let options = ReproduceOptions {
+        out: args.out.clone(),
+        full: args.full,
+        data: args.data.clone(),
+        device: args.device,
+    };
+    let written = crate::reproduce::reproduce(args.figure, &options)?;
+    if args.json {
+        return print_json(&written);
+    }
+    for file in &written.files {
+        println!("wrote {}", file.display());
+    }
+    println!("{}: {:.1} s", written.figure, written.elapsed_s);
     Ok(())
 }
 
@@ -381,45 +526,13 @@ fn device(json: bool) -> Result<(), Error> {
 }
 
 fn volume(args: &VolumeArgs) -> Result<(), Error> {
-    let config = args.config();
-    config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
-    let mut run = VolumeRun::new(config, compute.clone(), &dataset)?;
-    let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
-
-    let bar = progress(
-        run.total_draws() * run.batches_per_draw(),
-        "volume",
-        "batches",
-        format!("{} {}", args.run.precision, compute.describe()),
-    );
-    let mut done_draws = 0usize;
-    let mut in_s01 = 0usize;
-    while let Some(event) = pollster::block_on(run.step())? {
-        match event {
-            VolumeEvent::Batch { .. } => bar.inc(1),
-            VolumeEvent::Draw(record) => {
-                done_draws += 1;
-                in_s01 += usize::from(record.in_s01);
-                // A draw that stopped early skips the rest of its batches.
-                let skipped = run.batches_per_draw() - record.batches_scanned;
-                bar.inc(skipped as u64);
-                bar.set_message(format!("S01 {in_s01}/{done_draws}"));
-                if let Some(out) = out.as_mut() {
-                    out.write(&record)?;
-                }
-            }
-        }
-    }
-    bar.finish_and_clear();
-    let report = run.report();
+    let report = runner::volume(args.config(), args.out.as_deref())?;
     if args.run.json {
-        print_json(&report)?;
+        print_json(&report)
     } else {
         print_volume(&report);
+        Ok(())
     }
-    Ok(())
 }
 
 fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
@@ -435,49 +548,29 @@ fn surprise(args: &SurpriseArgs) -> Result<(), Error> {
         dataset: args.run.dataset,
         data: args.run.data.clone(),
     };
-    config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
-    let mut run = SurpriseRun::new(config, compute.clone(), &dataset)?;
-    let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
-    let bar = progress(
-        run.iterations(),
-        "surprise",
-        "iterations",
-        format!("{} {}", args.run.precision, compute.describe()),
-    );
-    while let Some(point) = pollster::block_on(run.step())? {
-        bar.inc(1);
-        bar.set_message(format!("1 vs 0: {:.3e}", point.dist_1_vs_0));
-        if let Some(out) = out.as_mut() {
-            out.write(&point)?;
-        }
-    }
-    bar.finish_and_clear();
-    let report = run.report();
+    let report = runner::surprise(config, args.out.as_deref())?;
     if args.run.json {
-        print_json(&report)?;
-    } else {
-        println!(
-            "surprise, {} on {}: \"1 vs 0\" {} ; \"0 vs 0\" max {:e} over {} iterations",
-            report.precision,
-            report.device,
-            report
-                .departure_iteration
-                .map_or("never left 0".to_string(), |i| format!(
-                    "left 0 at iteration {i}"
-                )),
-            report.dist_0_vs_0.iter().cloned().fold(0.0, f64::max),
-            report.dist_1_vs_0.len()
-        );
-        if let (Some(last), Some(min_z)) = (
-            report.dist_1_vs_0.last(),
-            report.min_abs_z.iter().cloned().reduce(f64::min),
-        ) {
-            println!("final L1 distance 1 vs 0: {last:e}; smallest min|z|: {min_z:e}");
-        }
-        println!("elapsed: {:.1} s", report.elapsed_s);
+        return print_json(&report);
     }
+    println!(
+        "surprise, {} on {}: \"1 vs 0\" {} ; \"0 vs 0\" max {:e} over {} iterations",
+        report.precision,
+        report.device,
+        report
+            .departure_iteration
+            .map_or("never left 0".to_string(), |i| format!(
+                "left 0 at iteration {i}"
+            )),
+        report.dist_0_vs_0.iter().cloned().fold(0.0, f64::max),
+        report.dist_1_vs_0.len()
+    );
+    if let (Some(last), Some(min_z)) = (
+        report.dist_1_vs_0.last(),
+        report.min_abs_z.iter().cloned().reduce(f64::min),
+    ) {
+        println!("final L1 distance 1 vs 0: {last:e}; smallest min|z|: {min_z:e}");
+    }
+    println!("elapsed: {:.1} s", report.elapsed_s);
     Ok(())
 }
 
@@ -496,46 +589,132 @@ fn affected(args: &AffectedArgs) -> Result<(), Error> {
         shard: args.shard,
         max_batches: args.max_batches,
     };
-    config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
-    let mut run = AffectedRun::new(config, compute.clone(), &dataset)?;
-    let mut out = args.out.as_deref().map(JsonlWriter::create).transpose()?;
-    let bar = progress(
-        run.remaining(),
-        "affected",
-        "draws",
-        format!("{} {}", args.run.precision, compute.describe()),
-    );
-    while let Some(record) = pollster::block_on(run.step())? {
-        bar.inc(1);
-        if let Some(out) = out.as_mut() {
-            out.write(&record)?;
-        }
-    }
-    bar.finish_and_clear();
-    let report = run.report();
+    let report = runner::affected(config, args.out.as_deref())?;
     if args.run.json {
-        print_json(&report)?;
-    } else {
-        println!(
-            "affected batches, {} on {}: {} draws x {} batches",
-            report.precision,
-            report.device,
-            report.draws,
-            report.pairs / report.draws.max(1)
-        );
-        for (name, s) in [("multiply", &report.multiply), ("assign", &report.assign)] {
-            println!(
-                "  {name:8}: {:.1}% of draws affected, {:.2}% of (draw, batch) pairs differ, \
-                 |g0-g1|/|g0| quantiles {:?}",
-                100.0 * s.draws_affected_share,
-                100.0 * s.pairs_differing_share,
-                s.relative_difference_quantiles
-            );
-        }
-        println!("elapsed: {:.1} s", report.elapsed_s);
+        return print_json(&report);
     }
+    println!(
+        "affected batches, {} on {}: {} draws x {} batches",
+        report.precision,
+        report.device,
+        report.draws,
+        report.pairs / report.draws.max(1)
+    );
+    for (name, s) in [("multiply", &report.multiply), ("assign", &report.assign)] {
+        println!(
+            "  {name:8}: {:.1}% of draws affected, {:.2}% of (draw, batch) pairs differ, \
+             |g0-g1|/|g0| quantiles {:?}",
+            100.0 * s.draws_affected_share,
+            100.0 * s.pairs_differing_share,
+            s.relative_difference_quantiles
+        );
+    }
+    println!("elapsed: {:.1} s", report.elapsed_s);
+    Ok(())
+}
+
+impl TrainArgs {
+    fn config(&self) -> TrainConfig {
+        TrainConfig {
+            precision: self.run.precision,
+            device: self.run.device,
+            alphas: self.alphas.clone(),
+            semantics: self.semantics,
+            model: self.model,
+            batch_norm: self.bn,
+            layers: self.layers,
+            width: self.width,
+            optimizer: self.optimizer,
+            lr: self.lr,
+            momentum: self.momentum,
+            weight_decay: self.weight_decay,
+            schedule: self.schedule,
+            epochs: self.epochs,
+            batch: self.batch,
+            dataset: self.run.dataset,
+            data: self.run.data.clone(),
+            seed: self.seed,
+            shard: self.shard,
+            max_batches: self.max_batches,
+            augment: !self.no_augment,
+            census: false,
+        }
+    }
+}
+
+fn train(args: &TrainArgs) -> Result<(), Error> {
+    let report = runner::train(args.config(), args.out.as_deref())?;
+    if args.run.json {
+        return print_json(&report);
+    }
+    println!(
+        "train {}{}, {} on {}, {} epochs x {} batches of {}",
+        report.config.model,
+        if report.config.batch_norm {
+            " + batch norm"
+        } else {
+            ""
+        },
+        report.precision,
+        report.device,
+        report.config.epochs,
+        report.batches_per_epoch,
+        report.config.batch
+    );
+    for r in &report.runs {
+        println!(
+            "  a = {:<6} test accuracy {:.2}%  train loss {:.4}{}",
+            r.alpha,
+            100.0 * r.final_test_accuracy,
+            r.final_train_loss,
+            if r.diverged { "  DIVERGED" } else { "" }
+        );
+    }
+    println!("elapsed: {:.1} s", report.elapsed_s);
+    Ok(())
+}
+
+fn zeros(args: &ZerosArgs) -> Result<(), Error> {
+    let config = ZerosConfig {
+        precision: args.run.precision,
+        device: args.run.device,
+        layers: args.layers.clone(),
+        widths: args.widths.clone(),
+        epochs: args.epochs,
+        batch: args.batch,
+        lr: args.lr,
+        momentum: args.momentum,
+        weight_decay: args.weight_decay,
+        dataset: args.run.dataset,
+        data: args.run.data.clone(),
+        seed: args.seed,
+        max_batches: args.max_batches,
+    };
+    let report = runner::zeros(config, args.out.as_deref())?;
+    if args.run.json {
+        return print_json(&report);
+    }
+    println!(
+        "exact zeros per ReLU evaluation during training, {} on {}",
+        report.precision, report.device
+    );
+    for p in &report.points {
+        let rates: Vec<String> = p
+            .rate_per_layer
+            .iter()
+            .map(|r| format!("{r:.2e}"))
+            .collect();
+        println!(
+            "  L={} n={:<5} rate {:.2e} (per layer {}; {} zeros in {} evaluations)",
+            p.layers,
+            p.width,
+            p.rate,
+            rates.join(" "),
+            p.zeros_per_layer.iter().sum::<u64>(),
+            p.evaluations_per_layer.iter().sum::<u64>()
+        );
+    }
+    println!("elapsed: {:.1} s", report.elapsed_s);
     Ok(())
 }
 
@@ -554,14 +733,18 @@ fn print_volume(r: &VolumeReport) {
         r.ci95[0],
         r.ci95[1]
     );
+    let model = match r.config.model {
+        ModelKind::Mlp => format!("MLP {}x{}", r.config.layers, r.config.width),
+        conv => conv.to_string(),
+    };
+    let bn = if r.config.batch_norm {
+        " + batch norm"
+    } else {
+        ""
+    };
     println!(
-        "MLP {}x{}, batch {}, {} semantics, {} training samples ({} batches per pass)",
-        r.config.layers,
-        r.config.width,
-        r.config.batch,
-        r.config.semantics,
-        r.train_samples,
-        r.batches_per_epoch
+        "{model}{bn}, batch {}, {} semantics, {} training samples ({} batches per pass)",
+        r.config.batch, r.config.semantics, r.train_samples, r.batches_per_epoch
     );
     let firsts: Vec<String> = r
         .first_diff_batch

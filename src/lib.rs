@@ -5,9 +5,11 @@
 //! - [`ops`]: the ReLU whose derivative at 0 is a runtime value, on GPU (our WGSL) and CPU.
 //! - [`backend`]: precision × device, and what the machine offers.
 //! - [`model`]: the paper's networks.
-//! - [`data`]: MNIST and Fashion-MNIST (IDX), the embedded subset.
+//! - [`data`]: MNIST and Fashion-MNIST (IDX), CIFAR-10 (binary), the embedded subset.
 //! - [`experiment`]: the paper's experiments as headless step machines.
-//! - [`report`]: JSONL output and shard merging.
+//! - [`report`]: JSONL output, shard merging, SVG charts.
+//! - [`runner`]: native drivers that run an experiment to its report with a progress bar.
+//! - [`reproduce`]: one paper figure end to end (CSV, SVG, markdown).
 //! - [`cli`]: the command line.
 
 pub mod backend;
@@ -18,5 +20,7 @@ pub mod experiment;
 pub mod model;
 pub mod ops;
 pub mod report;
+pub mod reproduce;
+pub mod runner;
 
 pub use error::Error;

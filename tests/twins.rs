@@ -40,6 +40,7 @@ fn small_net(zero_at_neuron_1: bool, compute: &Compute) -> Mlp {
                 bias: Param::from_tensor(tensor1(&[0.0, 0.1], compute)),
             },
         ],
+        norms: Vec::new(),
     }
 }
 

@@ -102,6 +102,16 @@ pub enum IdxError {
         /// Its position.
         index: usize,
     },
+    /// Images that are not square.
+    #[error("{name}: images are {rows}x{cols}; square images are expected")]
+    NotSquare {
+        /// File name.
+        name: String,
+        /// Rows per image.
+        rows: usize,
+        /// Columns per image.
+        cols: usize,
+    },
     /// A file of zero samples.
     #[error("{name}: holds no samples")]
     Empty {

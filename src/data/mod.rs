@@ -18,6 +18,8 @@ pub enum DatasetKind {
     Mnist,
     /// Zalando's clothing images, same format and size.
     FashionMnist,
+    /// 32×32 colour images in ten classes (Krizhevsky), binary format.
+    Cifar10,
 }
 
 impl std::str::FromStr for DatasetKind {
@@ -26,8 +28,9 @@ impl std::str::FromStr for DatasetKind {
         match s {
             "mnist" => Ok(DatasetKind::Mnist),
             "fashion-mnist" => Ok(DatasetKind::FashionMnist),
+            "cifar10" | "cifar-10" => Ok(DatasetKind::Cifar10),
             other => Err(format!(
-                "unknown dataset '{other}' (expected mnist or fashion-mnist)"
+                "unknown dataset '{other}' (expected mnist, fashion-mnist or cifar10)"
             )),
         }
     }
@@ -39,6 +42,7 @@ impl DatasetKind {
         match self {
             DatasetKind::Mnist => "mnist",
             DatasetKind::FashionMnist => "fashion-mnist",
+            DatasetKind::Cifar10 => "cifar10",
         }
     }
 }
@@ -50,7 +54,7 @@ pub enum DataSource {
     /// The MNIST subset compiled into the binary (10,000 train / 2,000 test images).
     #[default]
     Embedded,
-    /// A directory holding the four IDX files (raw or `.gz`).
+    /// A directory holding the four IDX files (raw or `.gz`), or CIFAR-10's six `.bin` files.
     Dir(PathBuf),
 }
 
@@ -88,20 +92,38 @@ pub enum DataError {
         /// The file looked for.
         stem: String,
     },
+    /// A CIFAR-10 file is malformed or missing.
+    #[error(transparent)]
+    Cifar(#[from] cifar::CifarError),
     /// The embedded subset is MNIST only.
     #[error("the embedded data is MNIST; give --data DIR for {0}")]
     NotEmbedded(&'static str),
 }
 
-/// Images (28×28 bytes each, row-major) with their labels.
+/// How pixel bytes become network inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Normalization {
+    /// pixels/255 (the paper's MNIST protocol).
+    Unit,
+    /// pixels/255, then per channel (x − mean)/std (the CIFAR-10 protocol).
+    Cifar,
+}
+
+/// Images (bytes, planar channels, row-major) with their labels.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Split {
-    /// `len × 784` pixel bytes.
+    /// `len × pixels` bytes.
     pub images: Vec<u8>,
     /// One class 0..=9 per image.
     pub labels: Vec<u8>,
-    /// Pixels per image.
+    /// Values per image (`channels × side × side`).
     pub pixels: usize,
+    /// Colour planes (1 or 3).
+    pub channels: usize,
+    /// Image side (28 or 32).
+    pub side: usize,
+    /// How bytes become inputs.
+    pub normalization: Normalization,
 }
 
 impl Split {
@@ -130,11 +152,46 @@ impl Split {
                 index,
             });
         }
+        if images.dims[1] != images.dims[2] {
+            return Err(IdxError::NotSquare {
+                name: images_name.to_string(),
+                rows: images.dims[1],
+                cols: images.dims[2],
+            });
+        }
         Ok(Split {
             pixels: images.dims[1] * images.dims[2],
+            channels: 1,
+            side: images.dims[1],
+            normalization: Normalization::Unit,
             images: images.data,
             labels: labels.data,
         })
+    }
+
+    /// A split of CIFAR-10 records (3 × 32 × 32, normalised per channel).
+    pub fn from_cifar(split: cifar::CifarSplit) -> Self {
+        Split {
+            images: split.images,
+            labels: split.labels,
+            pixels: cifar::IMAGE_BYTES,
+            channels: 3,
+            side: cifar::SIDE,
+            normalization: Normalization::Cifar,
+        }
+    }
+
+    /// Image `index`'s bytes.
+    pub fn image(&self, index: usize) -> &[u8] {
+        &self.images[index * self.pixels..(index + 1) * self.pixels]
+    }
+
+    /// One image's bytes as network inputs, appended to `out`.
+    pub fn normalize_into(&self, image: &[u8], out: &mut Vec<f32>) {
+        match self.normalization {
+            Normalization::Unit => out.extend(image.iter().map(|&p| f32::from(p) / 255.0)),
+            Normalization::Cifar => out.extend(cifar::normalized(image)),
+        }
     }
 
     /// Number of samples.
@@ -147,13 +204,13 @@ impl Split {
         self.labels.is_empty()
     }
 
-    /// Samples `start..start+count` as pixels/255 in f32 (row-major) and labels.
+    /// Samples `start..start+count` as normalised f32 inputs (row-major) and labels.
     pub fn batch(&self, start: usize, count: usize) -> (Vec<f32>, Vec<u8>) {
         let end = (start + count).min(self.len());
-        let pixels = self.images[start * self.pixels..end * self.pixels]
-            .iter()
-            .map(|&p| f32::from(p) / 255.0)
-            .collect();
+        let mut pixels = Vec::with_capacity((end - start) * self.pixels);
+        for index in start..end {
+            self.normalize_into(self.image(index), &mut pixels);
+        }
         (pixels, self.labels[start..end].to_vec())
     }
 
@@ -206,6 +263,10 @@ pub fn load(kind: DatasetKind, source: &DataSource) -> Result<Dataset, DataError
                 return Err(DataError::NotEmbedded(kind.name()));
             }
             (embedded::train()?, embedded::test()?)
+        }
+        DataSource::Dir(dir) if kind == DatasetKind::Cifar10 => {
+            let (train, test) = cifar::load_dir(dir)?;
+            (Split::from_cifar(train), Split::from_cifar(test))
         }
         DataSource::Dir(dir) => (load_split(dir, "train")?, load_split(dir, "t10k")?),
     };

@@ -8,8 +8,10 @@ pub mod batches;
 pub mod section;
 pub mod stats;
 pub mod surprise;
+pub mod train;
 pub mod twins;
 pub mod volume;
+pub mod zeros;
 
 /// Tensor data as f64 values on the host, whatever its float element type.
 pub fn to_f64(data: burn::tensor::TensorData) -> Result<Vec<f64>, crate::error::Error> {

@@ -3,6 +3,7 @@
 
 use super::batches::Batch;
 use crate::error::Error;
+use crate::model::Network;
 use crate::model::Relu0;
 use crate::model::mlp::{Forward, Mlp, cross_entropy};
 use burn::tensor::{Int, Tensor, TensorData};
@@ -34,19 +35,41 @@ impl std::str::FromStr for Compare {
 
 /// Exact zeros (+0.0 or -0.0) in each ReLU input, read back in one transfer.
 pub async fn count_zeros(forward: Forward) -> Result<Vec<u64>, Error> {
-    if forward.pre_activations.is_empty() {
-        return Ok(Vec::new());
-    }
     let counts: Vec<Tensor<1, Int>> = forward
         .pre_activations
         .into_iter()
         .map(|z| z.equal_elem(0.0).int().sum())
         .collect();
+    read_counts(counts).await
+}
+
+/// Per-layer zero counts (one `[1]` tensor each) read back in one transfer.
+pub async fn read_counts(counts: Vec<Tensor<1, Int>>) -> Result<Vec<u64>, Error> {
+    if counts.is_empty() {
+        return Ok(Vec::new());
+    }
     let data = Tensor::cat(counts, 0).into_data_async().await?;
     Ok(data
         .iter::<i64>()
         .map(|v| u64::try_from(v).unwrap_or(0))
         .collect())
+}
+
+/// The compared gradients (`compare`) of any network, flattened and concatenated, after one
+/// forward and backward pass on `batch` with `relu`.
+pub async fn network_gradient(
+    network: &Network,
+    batch: &Batch,
+    relu: Relu0,
+    first_relu: bool,
+    compare: Compare,
+) -> Result<TensorData, Error> {
+    let images = batch.images.clone().autodiff();
+    let pass = network.forward(images, relu, false, first_relu);
+    let loss = cross_entropy(pass.logits, batch.labels.clone());
+    let grads = loss.backward();
+    let compared = network.compared_gradients(&grads, compare)?;
+    Ok(compared.into_data_async().await?)
 }
 
 /// The compared gradients (`compare`), flattened and concatenated, after one forward and

@@ -10,17 +10,21 @@
 //! two backward passes run only when there is one. `verify` runs them on every batch, checks
 //! that gradients never differ on a batch without a zero, and repeats the ReLU'(0)=0 pass as
 //! the 0-vs-0 determinism control.
+//!
+//! `model = vgg11 | resnet18` scans the paper's convolutional networks on CIFAR-10 (experiment
+//! 5, usually with `max_batches = k`): the census then runs through the training-mode forward
+//! pass (batch norm on batch statistics), exactly the values the twins see.
 
 use super::Shard;
 use super::batches::{Batch, BatchCache};
 use super::stats::wilson95;
 pub use super::twins::Compare;
-use super::twins::{count_zeros, twin_gradient};
+use super::twins::{network_gradient, read_counts};
 use crate::backend::{Compute, DeviceChoice, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
-use crate::model::Relu0;
-use crate::model::mlp::{Mlp, MlpConfig};
+use crate::model::mlp::MlpConfig;
+use crate::model::{ModelKind, Network, NetworkConfig, Relu0};
 use crate::ops::{Alpha, Semantics};
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
@@ -61,6 +65,10 @@ pub struct VolumeConfig {
     pub first_relu: bool,
     /// Stop each draw after this many batches (default: one pass over the training set).
     pub max_batches: Option<usize>,
+    /// Architecture (`layers`, `width` and `first_relu` apply to the MLP).
+    pub model: ModelKind,
+    /// Batch norm before every ReLU.
+    pub batch_norm: bool,
 }
 
 impl Default for VolumeConfig {
@@ -81,6 +89,8 @@ impl Default for VolumeConfig {
             shard: None,
             first_relu: true,
             max_batches: None,
+            model: ModelKind::Mlp,
+            batch_norm: false,
         }
     }
 }
@@ -99,6 +109,12 @@ impl VolumeConfig {
                 "--max-batches must be at least 1, got 0".into(),
             ));
         }
+        if !self.first_relu && self.model != ModelKind::Mlp {
+            return Err(Error::Config(format!(
+                "--no-first-relu applies to the MLP, not --model {}",
+                self.model
+            )));
+        }
         if !self.first_relu && self.layers < 2 {
             return Err(Error::Config(
                 "the variant without a first ReLU needs --layers 2 or more".into(),
@@ -112,6 +128,15 @@ impl VolumeConfig {
         MlpConfig {
             first_relu: self.first_relu,
             ..MlpConfig::mnist(self.width, self.layers)
+        }
+    }
+
+    /// The architecture this scan draws.
+    pub fn network(&self) -> NetworkConfig {
+        NetworkConfig {
+            kind: self.model,
+            batch_norm: self.batch_norm,
+            mlp: self.mlp(),
         }
     }
 
@@ -216,7 +241,7 @@ pub struct VerifySummary {
 
 /// The draw being scanned.
 struct DrawState {
-    model: Mlp,
+    model: Network,
     record: DrawRecord,
     next_batch: usize,
     started: Instant,
@@ -227,7 +252,7 @@ pub struct VolumeRun {
     config: VolumeConfig,
     compute: Compute,
     autodiff: Device,
-    mlp: MlpConfig,
+    network: NetworkConfig,
     batches: BatchCache,
     pending: std::collections::VecDeque<usize>,
     current: Option<DrawState>,
@@ -239,6 +264,7 @@ impl VolumeRun {
     /// Prepares a scan of `dataset` on `compute`.
     pub fn new(config: VolumeConfig, compute: Compute, dataset: &Dataset) -> Result<Self, Error> {
         config.validate()?;
+        config.network().check_input(&dataset.train)?;
         let batches = BatchCache::new(
             &dataset.train,
             config.batch,
@@ -248,7 +274,7 @@ impl VolumeRun {
         )?;
         let autodiff = compute.device.clone().autodiff();
         Ok(VolumeRun {
-            mlp: config.mlp(),
+            network: config.network(),
             pending: config.draw_indices().into(),
             batches,
             config,
@@ -325,8 +351,8 @@ impl VolumeRun {
 
     fn start_draw(&self, draw: usize) -> DrawState {
         let seed = self.config.seed.wrapping_add(draw as u64);
-        let model = Mlp::init(
-            &self.mlp,
+        let model = Network::init(
+            &self.network,
             seed,
             self.config.precision.dtype(),
             &self.autodiff,
@@ -340,7 +366,7 @@ impl VolumeRun {
                 first_diff_batch: None,
                 batches_scanned: 0,
                 batches_with_zeros: 0,
-                zeros_per_layer: vec![0; self.mlp.relu_layers()],
+                zeros_per_layer: vec![0; self.network.relu_layers()],
                 twin_backwards: 0,
                 shortcut_mismatches: 0,
                 control_mismatches: 0,
@@ -354,12 +380,12 @@ impl VolumeRun {
     async fn evaluate(&self, batch: &Batch) -> Result<BatchOutcome, Error> {
         let state = self.current.as_ref().expect("a draw is in progress");
         let model = &state.model;
-        let census = model.forward_constant(
+        let census = model.census(
             batch.images.clone(),
             self.relu(Alpha::ZERO),
             self.config.first_relu,
         );
-        let zeros = count_zeros(census).await?;
+        let zeros = read_counts(census).await?;
         let had_zero = zeros.iter().any(|&z| z > 0);
         let mut outcome = BatchOutcome {
             zeros,
@@ -372,7 +398,7 @@ impl VolumeRun {
         }
         outcome.twins_ran = true;
         let gradient = |alpha| {
-            twin_gradient(
+            network_gradient(
                 model,
                 batch,
                 self.relu(alpha),
@@ -400,7 +426,7 @@ impl VolumeRun {
         records.sort_by_key(|r| r.draw);
         let in_s01 = records.iter().filter(|r| r.in_s01).count();
         let draws = records.len();
-        let mut zeros = vec![0u64; self.mlp.relu_layers()];
+        let mut zeros = vec![0u64; self.network.relu_layers()];
         for r in &records {
             for (total, z) in zeros.iter_mut().zip(&r.zeros_per_layer) {
                 *total += z;

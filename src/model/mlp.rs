@@ -3,8 +3,10 @@
 
 use super::Relu0;
 use super::init::{Initializer, tensor_from_f32};
+use super::layers::batch_norm;
 use crate::ops::relu0;
 use burn::module::{Module, Param};
+use burn::nn::BatchNorm;
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{DType, Device, Gradients, Int, Tensor};
 use serde::{Deserialize, Serialize};
@@ -63,7 +65,8 @@ pub struct Dense {
 }
 
 impl Dense {
-    fn init(
+    /// A `fan_in → fan_out` layer drawn from `rng` (PyTorch-default initialisation).
+    pub fn init(
         fan_in: usize,
         fan_out: usize,
         rng: &mut Initializer,
@@ -103,6 +106,8 @@ impl Dense {
 pub struct Mlp {
     /// Hidden layers then the output layer.
     pub layers: Vec<Dense>,
+    /// Batch norm before each hidden ReLU (empty: none).
+    pub norms: Vec<BatchNorm>,
 }
 
 /// A forward pass: the logits and every ReLU's input (pre-activation).
@@ -138,7 +143,20 @@ impl Mlp {
             fan_in = width;
         }
         layers.push(Dense::init(fan_in, classes, &mut rng, dtype, device));
-        Mlp { layers }
+        Mlp {
+            layers,
+            norms: Vec::new(),
+        }
+    }
+
+    /// The same network with a batch norm (BatchNorm1d) before each hidden layer's ReLU.
+    pub fn with_batch_norm(mut self, dtype: DType, device: &Device) -> Self {
+        let (hidden, _) = self.layers.split_at(self.layers.len() - 1);
+        self.norms = hidden
+            .iter()
+            .map(|layer| batch_norm(layer.bias.val().dims()[0], dtype, device))
+            .collect();
+        self
     }
 
     /// Plain SGD, θ ← θ − lr·g, in the parameters' precision: a new network whose parameters
@@ -164,7 +182,10 @@ impl Mlp {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Mlp { layers })
+        Ok(Mlp {
+            layers,
+            norms: self.norms.clone(),
+        })
     }
 
     /// Whether the ReLU after hidden layer `index` exists.
@@ -178,7 +199,8 @@ impl Mlp {
     }
 
     /// Forward pass with the parameters as constants: no graph, for counting exact zeros.
-    /// Bitwise the same values as [`Mlp::forward`].
+    /// Bitwise the same values as [`Mlp::forward`] for a network without batch norm (batch
+    /// norm on constants uses its running statistics).
     pub fn forward_constant(&self, x: Tensor<2>, relu: Relu0, first_relu: bool) -> Forward {
         self.run(x, relu, first_relu, Dense::forward_constant)
     }
@@ -194,7 +216,10 @@ impl Mlp {
         let mut pre_activations = Vec::with_capacity(hidden.len());
         let mut h = x;
         for (index, layer) in hidden.iter().enumerate() {
-            let z = affine(layer, h);
+            let mut z = affine(layer, h);
+            if let Some(norm) = self.norms.get(index) {
+                z = norm.forward(z);
+            }
             h = if Self::has_relu(index, first_relu) {
                 pre_activations.push(z.clone());
                 relu0(z, relu.alpha, relu.semantics)

@@ -1,9 +1,14 @@
 //! Networks whose every ReLU is the ReLU'(0)=a op, with PyTorch-default initialisation.
 
 pub mod init;
+pub mod layers;
 pub mod mlp;
+pub mod network;
+pub mod resnet;
+pub mod vgg;
 
 pub use mlp::{Mlp, MlpConfig};
+pub use network::{ModelKind, Network, NetworkConfig, Pass};
 
 use crate::ops::{Alpha, Semantics};
 

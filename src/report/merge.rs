@@ -1,15 +1,17 @@
-//! Merging JSONL shards of a sweep (`--shard K/N`) into one file ordered by draw index.
+//! Merging JSONL shards of a sweep (`--shard K/N`) into one file ordered by draw (or run) index
+//! and, for training records, epoch.
 
 use crate::error::Error;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Reads every record of `files`, keyed by their `draw` field, and returns them in draw
-/// order. A draw present twice is an error unless both records are the same apart from
-/// their timing (`elapsed_s`), as happens when a shard was run twice.
+/// Reads every record of `files`, keyed by their `draw` (volume, affected, zeros) or `run`
+/// (train) field and their `epoch` field if any, and returns them in key order. A key present
+/// twice is an error unless both records are the same apart from their timing (`elapsed_s`),
+/// as happens when a shard was run twice.
 pub fn merge_shards(files: &[&Path]) -> Result<Vec<Value>, Error> {
-    let mut records: BTreeMap<u64, (Value, String)> = BTreeMap::new();
+    let mut records: BTreeMap<(u64, u64), (Value, String)> = BTreeMap::new();
     for file in files {
         let text = std::fs::read_to_string(file)
             .map_err(|e| Error::Config(format!("{}: cannot read: {e}", file.display())))?;
@@ -20,20 +22,30 @@ pub fn merge_shards(files: &[&Path]) -> Result<Vec<Value>, Error> {
             let at = || format!("{}:{}", file.display(), number + 1);
             let record: Value = serde_json::from_str(line)
                 .map_err(|e| Error::Config(format!("{}: not a JSON record: {e}", at())))?;
-            let draw = record
+            let index = record
                 .get("draw")
+                .or_else(|| record.get("run"))
                 .and_then(Value::as_u64)
-                .ok_or_else(|| Error::Config(format!("{}: record has no draw index", at())))?;
+                .ok_or_else(|| {
+                    Error::Config(format!("{}: record has no draw or run index", at()))
+                })?;
+            let epoch = record.get("epoch").and_then(Value::as_u64).unwrap_or(0);
+            let key = (index, epoch);
             let place = at();
-            match records.get(&draw) {
+            match records.get(&key) {
                 Some((existing, first)) if without_timing(existing) != without_timing(&record) => {
+                    let epoch = if epoch > 0 {
+                        format!(" epoch {epoch}")
+                    } else {
+                        String::new()
+                    };
                     return Err(Error::Config(format!(
-                        "draw {draw} differs between {first} and {place}"
+                        "record {index}{epoch} differs between {first} and {place}"
                     )));
                 }
                 Some(_) => {}
                 None => {
-                    records.insert(draw, (record, place));
+                    records.insert(key, (record, place));
                 }
             }
         }

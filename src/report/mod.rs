@@ -2,6 +2,7 @@
 //! a killed run loses nothing it reported.
 
 pub mod merge;
+pub mod svg;
 
 use crate::error::Error;
 use serde::Serialize;

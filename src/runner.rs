@@ -1,0 +1,191 @@
+//! Native drivers: each runs one experiment to the end on a blocking executor, with a progress
+//! bar on stderr and, optionally, one JSONL record per draw / iteration / epoch, and returns
+//! its report. The CLI commands and `reproduce` share them.
+
+use crate::backend;
+use crate::data;
+use crate::error::Error;
+use crate::experiment::affected::{AffectedConfig, AffectedReport, AffectedRun};
+use crate::experiment::section::{SectionConfig, SectionReport};
+use crate::experiment::surprise::{SurpriseConfig, SurpriseReport, SurpriseRun};
+use crate::experiment::train::{TrainConfig, TrainEvent, TrainReport, TrainRun};
+use crate::experiment::volume::{VolumeConfig, VolumeEvent, VolumeReport, VolumeRun};
+use crate::experiment::zeros::{ZerosConfig, ZerosEvent, ZerosReport, ZerosRun};
+use crate::report::JsonlWriter;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::Path;
+
+/// A progress bar on stderr (drawn only when stderr is a terminal).
+pub fn progress(total: usize, what: &str, unit: &str, prefix: String) -> ProgressBar {
+    let template = format!(
+        "{{spinner}} {what} {{prefix}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{elapsed_precise}} eta {{eta}} {{msg}}"
+    );
+    let bar = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template(&template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(prefix);
+    bar
+}
+
+fn writer(out: Option<&Path>) -> Result<Option<JsonlWriter>, Error> {
+    out.map(JsonlWriter::create).transpose()
+}
+
+/// Runs a volume scan.
+pub fn volume(config: VolumeConfig, out: Option<&Path>) -> Result<VolumeReport, Error> {
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    let label = format!("{} {}", config.precision, compute.describe());
+    let mut run = VolumeRun::new(config, compute, &dataset)?;
+    let mut out = writer(out)?;
+    let bar = progress(
+        run.total_draws() * run.batches_per_draw(),
+        "volume",
+        "batches",
+        label,
+    );
+    let (mut done, mut in_s01) = (0usize, 0usize);
+    while let Some(event) = pollster::block_on(run.step())? {
+        match event {
+            VolumeEvent::Batch { .. } => bar.inc(1),
+            VolumeEvent::Draw(record) => {
+                done += 1;
+                in_s01 += usize::from(record.in_s01);
+                // A draw that stopped early skips the rest of its batches.
+                bar.inc((run.batches_per_draw() - record.batches_scanned) as u64);
+                bar.set_message(format!("S01 {in_s01}/{done}"));
+                if let Some(out) = out.as_mut() {
+                    out.write(&record)?;
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    Ok(run.report())
+}
+
+/// Runs the surprise experiment.
+pub fn surprise(config: SurpriseConfig, out: Option<&Path>) -> Result<SurpriseReport, Error> {
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    let label = format!("{} {}", config.precision, compute.describe());
+    let mut run = SurpriseRun::new(config, compute, &dataset)?;
+    let mut out = writer(out)?;
+    let bar = progress(run.iterations(), "surprise", "iterations", label);
+    while let Some(point) = pollster::block_on(run.step())? {
+        bar.inc(1);
+        bar.set_message(format!("1 vs 0: {:.3e}", point.dist_1_vs_0));
+        if let Some(out) = out.as_mut() {
+            out.write(&point)?;
+        }
+    }
+    bar.finish_and_clear();
+    Ok(run.report())
+}
+
+/// Runs the affected-batches scan.
+pub fn affected(config: AffectedConfig, out: Option<&Path>) -> Result<AffectedReport, Error> {
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    let label = format!("{} {}", config.precision, compute.describe());
+    let mut run = AffectedRun::new(config, compute, &dataset)?;
+    let mut out = writer(out)?;
+    let bar = progress(run.remaining(), "affected", "draws", label);
+    while let Some(record) = pollster::block_on(run.step())? {
+        bar.inc(1);
+        if let Some(out) = out.as_mut() {
+            out.write(&record)?;
+        }
+    }
+    bar.finish_and_clear();
+    Ok(run.report())
+}
+
+/// Runs the cross-section; `out` receives the grid as CSV.
+pub fn section(config: SectionConfig, out: Option<&Path>) -> Result<SectionReport, Error> {
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    eprintln!(
+        "relu0: searching for an exact first-layer zero ({} {})",
+        config.precision,
+        compute.describe()
+    );
+    let report = pollster::block_on(crate::experiment::section::run(config, compute, &dataset))?;
+    if let Some(path) = out {
+        std::fs::write(path, report.csv())
+            .map_err(|e| Error::Output(format!("{}: cannot write: {e}", path.display())))?;
+    }
+    Ok(report)
+}
+
+/// Runs a training sweep; progress lines per epoch go to stderr.
+pub fn train(config: TrainConfig, out: Option<&Path>) -> Result<TrainReport, Error> {
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    let label = format!("{} {}", config.precision, compute.describe());
+    let epochs = config.epochs;
+    let alphas = config.alphas.clone();
+    let mut run = TrainRun::new(config, compute, &dataset)?;
+    let mut out = writer(out)?;
+    let bar = progress(run.total_batches(), "train", "batches", label);
+    while let Some(event) = pollster::block_on(run.step())? {
+        match event {
+            TrainEvent::Batch {
+                run: index, epoch, ..
+            } => {
+                bar.inc(1);
+                bar.set_message(format!("a={} epoch {epoch}", alphas[index]));
+            }
+            TrainEvent::Epoch(record) => {
+                if record.diverged {
+                    let left = run.batches_per_epoch() * (epochs - record.epoch);
+                    bar.inc(left as u64);
+                }
+                bar.println(format!(
+                    "a={} epoch {}: train loss {:.4}, test accuracy {:.2}%{}",
+                    record.alpha,
+                    record.epoch,
+                    record.train_loss,
+                    100.0 * record.test_accuracy,
+                    if record.diverged { " (diverged)" } else { "" }
+                ));
+                if let Some(out) = out.as_mut() {
+                    out.write(&record)?;
+                }
+            }
+            TrainEvent::Run(_) => {}
+        }
+    }
+    bar.finish_and_clear();
+    Ok(run.report())
+}
+
+/// Runs the zero-rate grid.
+pub fn zeros(config: ZerosConfig, out: Option<&Path>) -> Result<ZerosReport, Error> {
+    config.validate()?;
+    let dataset = data::load(config.dataset, &config.data)?;
+    let compute = backend::select(config.precision, config.device)?;
+    let label = format!("{} {}", config.precision, compute.describe());
+    let mut run = ZerosRun::new(config, compute, &dataset)?;
+    let mut out = writer(out)?;
+    let bar = progress(run.total_batches(), "zeros", "batches", label);
+    while let Some(event) = pollster::block_on(run.step())? {
+        match event {
+            ZerosEvent::Batch { .. } => bar.inc(1),
+            ZerosEvent::Point(record) => {
+                if let Some(out) = out.as_mut() {
+                    out.write(&record)?;
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    Ok(run.report())
+}
