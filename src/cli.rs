@@ -149,6 +149,10 @@ struct TrainArgs {
     /// No random crop and flip on CIFAR-10.
     #[arg(long)]
     no_augment: bool,
+    /// Also count exact zeros in every ReLU input (per epoch and layer, in the JSONL and the
+    /// summary).
+    #[arg(long)]
+    census: bool,
     /// Write one JSON line per epoch to this file.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -637,7 +641,7 @@ impl TrainArgs {
             shard: self.shard,
             max_batches: self.max_batches,
             augment: !self.no_augment,
-            census: false,
+            census: self.census,
         }
     }
 }
@@ -669,6 +673,12 @@ fn train(args: &TrainArgs) -> Result<(), Error> {
             r.final_train_loss,
             if r.diverged { "  DIVERGED" } else { "" }
         );
+        if let (Some(zeros), Some(evaluations)) = (&r.zeros_per_layer, &r.evaluations_per_layer) {
+            println!(
+                "             exact zeros per ReLU layer {zeros:?} in {} evaluations",
+                evaluations.iter().sum::<u64>()
+            );
+        }
     }
     println!("elapsed: {:.1} s", report.elapsed_s);
     Ok(())

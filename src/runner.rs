@@ -148,14 +148,20 @@ pub fn train(config: TrainConfig, out: Option<&Path>) -> Result<TrainReport, Err
                     let left = run.batches_per_epoch() * (epochs - record.epoch);
                     bar.inc(left as u64);
                 }
-                bar.println(format!(
+                let line = format!(
                     "a={} epoch {}: train loss {:.4}, test accuracy {:.2}%{}",
                     record.alpha,
                     record.epoch,
                     record.train_loss,
                     100.0 * record.test_accuracy,
                     if record.diverged { " (diverged)" } else { "" }
-                ));
+                );
+                // Logs (a batch job's stderr) get the epoch lines too.
+                if bar.is_hidden() {
+                    eprintln!("relu0: {line}");
+                } else {
+                    bar.println(line);
+                }
                 if let Some(out) = out.as_mut() {
                     out.write(&record)?;
                 }

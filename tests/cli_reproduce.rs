@@ -16,7 +16,7 @@ fn reproduce_affected_writes_csv_svg_and_a_summary_beside_the_paper() {
     let csv = std::fs::read_to_string(dir.join("affected.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "header + multiply + assign: {csv}");
-    assert!(lines[1].starts_with("multiply,6,") && lines[2].starts_with("assign,6,"));
+    assert!(lines[1].starts_with("multiply,10,") && lines[2].starts_with("assign,10,"));
     let svg = std::fs::read_to_string(dir.join("affected.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     assert!(svg.matches("<rect").count() > 2, "bars are drawn");

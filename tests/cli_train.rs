@@ -46,6 +46,7 @@ fn f64_training_is_the_same_for_every_alpha() {
         "0,1,-2.5",
         "--lr",
         "0.5",
+        "--census",
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -59,6 +60,12 @@ fn f64_training_is_the_same_for_every_alpha() {
         assert_eq!(run["final_test_accuracy"], runs[0]["final_test_accuracy"]);
         let accuracy = run["final_test_accuracy"].as_f64().unwrap();
         assert!(accuracy > 0.3, "12 SGD steps learn something: {accuracy}");
+        assert_eq!(run["zeros_per_layer"], serde_json::json!([0, 0]));
+        // 2 epochs × 6 batches × 64 samples × 32 neurons per layer.
+        assert_eq!(
+            run["evaluations_per_layer"],
+            serde_json::json!([24576, 24576])
+        );
     }
     let lines = records(&out);
     assert_eq!(lines.len(), 6, "one record per run and epoch");
