@@ -3,7 +3,7 @@
 //! Precision is carried by every tensor's dtype (tensors are created with an explicit dtype),
 //! so one process can run f16, f32 and f64 side by side on the same device.
 
-use burn::backend::wgpu::wgpu;
+use burn::backend::wgpu::{WgpuSetup, wgpu};
 use burn::tensor::{DType, Device};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -245,17 +245,30 @@ impl Compute {
     }
 }
 
-/// The process's one wgpu runtime: initialised once, shared by every run.
-fn gpu() -> Result<(Device, AdapterSummary), BackendError> {
-    static GPU: OnceLock<Result<(Device, AdapterSummary), BackendError>> = OnceLock::new();
+/// The process's one wgpu runtime: initialised once, shared by every run (and by the GUI,
+/// which draws on the same wgpu device).
+type GpuRuntime = (Device, AdapterSummary, WgpuSetup);
+
+fn runtime() -> Result<GpuRuntime, BackendError> {
+    static GPU: OnceLock<Result<GpuRuntime, BackendError>> = OnceLock::new();
     GPU.get_or_init(|| {
         let (device, setup) = Device::wgpu_options()
             .init_with_setup()
             .map_err(|e| BackendError::NoAdapter(e.to_string()))?;
         let summary = AdapterSummary::from_wgpu(&setup.adapter.get_info(), setup.device.features());
-        Ok((device, summary))
+        Ok((device, summary, setup))
     })
     .clone()
+}
+
+fn gpu() -> Result<(Device, AdapterSummary), BackendError> {
+    runtime().map(|(device, summary, _)| (device, summary))
+}
+
+/// The wgpu instance, adapter, device and queue burn computes on, created on first use (None
+/// without a GPU adapter): a window drawing with them shares one GPU context with the runs.
+pub fn wgpu_setup() -> Option<WgpuSetup> {
+    runtime().ok().map(|(_, _, setup)| setup)
 }
 
 /// Resolves a precision and a device choice to a device, or says why not.

@@ -28,6 +28,15 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Open the app (the same as no command).
+    Gui {
+        /// Load preset number N of the Preset menu (1 = the first).
+        #[arg(long)]
+        preset: Option<usize>,
+        /// Start the run at once.
+        #[arg(long)]
+        run: bool,
+    },
     /// List GPU adapters (back end, shader-f16, SHADER_F64) and the CPU back end.
     Device {
         /// Print one JSON object instead of text.
@@ -403,11 +412,8 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        None => {
-            eprintln!("relu0: no command given; try `relu0 volume --json` or `relu0 --help`");
-            let _ = <Cli as clap::CommandFactory>::command().print_help();
-            Ok(())
-        }
+        None => crate::app::run_native(None, false),
+        Some(Command::Gui { preset, run }) => crate::app::run_native(preset, run),
         Some(Command::Device { json }) => device(json),
         Some(Command::Volume(args)) => volume(&args),
         Some(Command::Surprise(args)) => surprise(&args),

@@ -11,7 +11,9 @@
 //! - [`runner`]: native drivers that run an experiment to its report with a progress bar.
 //! - [`reproduce`]: one paper figure end to end (CSV, SVG, markdown).
 //! - [`cli`]: the command line.
+//! - [`app`]: the desktop app (eframe).
 
+pub mod app;
 pub mod backend;
 pub mod cli;
 pub mod data;

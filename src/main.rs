@@ -1,4 +1,5 @@
-//! The `relu0` binary: subcommands run experiments headless (see `relu0 --help`).
+//! The `relu0` binary: no command opens the app; subcommands run experiments headless (see
+//! `relu0 --help`).
 
 fn main() {
     std::process::exit(relu0::cli::main());

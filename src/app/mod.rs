@@ -1,0 +1,507 @@
+//! The desktop app (eframe): settings on the left, live plots in the centre, what the plot
+//! means on the right, the device on top. Experiments run on a worker thread and stream
+//! updates; the views only draw them and send the user's intent back.
+
+pub mod explain;
+pub mod settings;
+mod views;
+pub mod worker;
+
+use crate::backend::{self, DeviceChoice, Precision};
+use crate::data::DatasetKind;
+use crate::experiment::affected::AffectedRecord;
+use crate::experiment::section::SectionReport;
+use crate::experiment::surprise::SurprisePoint;
+use crate::experiment::train::EpochRecord;
+use crate::experiment::volume::DrawRecord;
+use crate::experiment::zeros::ZerosRecord;
+use crate::model::ModelKind;
+use crate::ops::Semantics;
+use eframe::egui;
+use settings::{ExperimentKind, Settings, presets};
+use worker::{Update, Worker};
+
+/// Where a run stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunState {
+    /// Nothing run yet.
+    Idle,
+    /// Running (possibly paused).
+    Running,
+    /// Ended with a report.
+    Finished,
+    /// Stopped by the user.
+    Stopped,
+    /// Failed; the message is shown.
+    Failed(String),
+}
+
+/// What the current (or last) run produced.
+#[derive(Default)]
+pub struct Results {
+    /// The run's device line.
+    pub device: Option<String>,
+    /// (steps done, steps in all).
+    pub progress: (usize, usize),
+    /// Volume draws.
+    pub draws: Vec<DrawRecord>,
+    /// Surprise iterations.
+    pub surprise: Vec<SurprisePoint>,
+    /// Affected-batches draws.
+    pub affected: Vec<AffectedRecord>,
+    /// Training epochs.
+    pub epochs: Vec<EpochRecord>,
+    /// Zero-rate grid points.
+    pub zeros: Vec<ZerosRecord>,
+    /// The cross-section.
+    pub section: Option<Box<SectionReport>>,
+    /// The final report.
+    pub summary: Option<serde_json::Value>,
+}
+
+impl Results {
+    fn apply(&mut self, update: Update, state: &mut RunState) {
+        match update {
+            Update::Started(device) => self.device = Some(device),
+            Update::Progress { done, total } => self.progress = (done, total),
+            Update::Draw(r) => self.draws.push(r),
+            Update::Surprise(p) => self.surprise.push(p),
+            Update::Affected(r) => self.affected.push(r),
+            Update::Epoch(r) => self.epochs.push(r),
+            Update::Zeros(r) => self.zeros.push(r),
+            Update::Section(s) => self.section = Some(s),
+            Update::Finished(summary) => {
+                self.summary = Some(summary);
+                *state = RunState::Finished;
+            }
+            Update::Stopped => *state = RunState::Stopped,
+            Update::Failed(message) => *state = RunState::Failed(message),
+        }
+    }
+}
+
+/// The app.
+pub struct Relu0App {
+    /// What the left panel edits.
+    pub settings: Settings,
+    /// The run's results so far.
+    pub results: Results,
+    /// Where the run stands.
+    pub state: RunState,
+    /// The experiment the results belong to.
+    shown: ExperimentKind,
+    worker: Option<Worker>,
+    machine: String,
+    /// Path for saving and loading settings and exporting results.
+    pub file: String,
+    /// The last file operation's outcome.
+    pub file_message: Option<Result<String, String>>,
+    section_textures: Option<[egui::TextureHandle; 2]>,
+    opened: web_time::Instant,
+    /// Close the window this long after it opened (smoke tests: `RELU0_EXIT_AFTER_SECONDS`).
+    pub exit_after: Option<std::time::Duration>,
+}
+
+impl Relu0App {
+    /// A new app; `machine` is the device line shown on top.
+    pub fn new(machine: String) -> Self {
+        Relu0App {
+            settings: Settings::default(),
+            results: Results::default(),
+            state: RunState::Idle,
+            shown: ExperimentKind::Volume,
+            worker: None,
+            machine,
+            file: "relu0-settings.json".into(),
+            file_message: None,
+            section_textures: None,
+            opened: web_time::Instant::now(),
+            exit_after: None,
+        }
+    }
+
+    /// The device line: the GPU adapters and the CPU back end.
+    pub fn describe_machine() -> String {
+        let adapters = backend::list_adapters();
+        let gpus: Vec<String> = adapters
+            .iter()
+            .filter(|a| a.backend != "Gl")
+            .map(|a| {
+                format!(
+                    "{} ({}, {}; f16 {})",
+                    a.name,
+                    a.backend,
+                    a.device_type,
+                    if a.shader_f16 { "yes" } else { "no" }
+                )
+            })
+            .collect();
+        let gpu = if gpus.is_empty() {
+            "GPU: none (the CPU runs f32 and f64)".to_string()
+        } else {
+            format!("GPU: {}", gpus.join(", "))
+        };
+        format!("{gpu}  ·  CPU: burn Flex (f32, f64)")
+    }
+
+    /// Starts the experiment the settings describe (stopping any run in progress).
+    pub fn start(&mut self, ctx: &egui::Context) {
+        if let Some(worker) = self.worker.take() {
+            worker.stop();
+        }
+        self.results = Results::default();
+        self.section_textures = None;
+        self.state = RunState::Running;
+        self.shown = self.settings.experiment;
+        let ctx = ctx.clone();
+        self.worker = Some(Worker::start(self.settings.clone(), move || {
+            ctx.request_repaint()
+        }));
+    }
+
+    /// Whether a run is in progress.
+    pub fn is_running(&self) -> bool {
+        self.state == RunState::Running
+    }
+
+    fn poll(&mut self) {
+        if let Some(worker) = self.worker.as_mut() {
+            for update in worker.poll() {
+                self.results.apply(update, &mut self.state);
+            }
+            if worker.is_finished() {
+                self.worker = None;
+            }
+        }
+    }
+
+    fn save_settings(&mut self) {
+        let result = serde_json::to_string_pretty(&self.settings)
+            .map_err(|e| e.to_string())
+            .and_then(|text| std::fs::write(&self.file, text).map_err(|e| e.to_string()));
+        self.file_message = Some(match result {
+            Ok(()) => Ok(format!("settings saved to {}", self.file)),
+            Err(e) => Err(format!("{}: cannot save: {e}", self.file)),
+        });
+    }
+
+    fn load_settings(&mut self) {
+        let result = std::fs::read_to_string(&self.file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str::<Settings>(&text).map_err(|e| e.to_string()));
+        self.file_message = Some(match result {
+            Ok(settings) => {
+                self.settings = settings;
+                Ok(format!("settings loaded from {}", self.file))
+            }
+            Err(e) => Err(format!("{}: not a relu0 settings file: {e}", self.file)),
+        });
+    }
+
+    fn export_results(&mut self) {
+        let Some(summary) = &self.results.summary else {
+            self.file_message = Some(Err("no finished run to export yet".into()));
+            return;
+        };
+        let text = serde_json::to_string_pretty(summary).unwrap_or_default();
+        self.file_message = Some(match std::fs::write(&self.file, text) {
+            Ok(()) => Ok(format!("results written to {}", self.file)),
+            Err(e) => Err(format!("{}: cannot write: {e}", self.file)),
+        });
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui) {
+        ui.heading("Experiment");
+        let mut chosen = None;
+        egui::ComboBox::from_label("Preset")
+            .selected_text("choose…")
+            .show_ui(ui, |ui| {
+                for preset in presets() {
+                    if ui
+                        .selectable_label(false, preset.name)
+                        .on_hover_text(preset.note)
+                        .clicked()
+                    {
+                        chosen = Some(preset.settings);
+                    }
+                }
+            });
+        if let Some(settings) = chosen {
+            self.settings = settings;
+        }
+        let s = &mut self.settings;
+        egui::ComboBox::from_label("Experiment")
+            .selected_text(s.experiment.label())
+            .show_ui(ui, |ui| {
+                for kind in ExperimentKind::ALL {
+                    ui.selectable_value(&mut s.experiment, kind, kind.label());
+                }
+            });
+        ui.horizontal(|ui| {
+            ui.label("Precision");
+            for p in [Precision::F16, Precision::F32, Precision::F64] {
+                ui.selectable_value(&mut s.precision, p, p.name());
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Device");
+            for (d, name) in [
+                (DeviceChoice::Auto, "auto"),
+                (DeviceChoice::Gpu, "GPU"),
+                (DeviceChoice::Cpu, "CPU"),
+            ] {
+                ui.selectable_value(&mut s.device, d, name);
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Semantics");
+            ui.selectable_value(&mut s.semantics, Semantics::Multiply, "multiply");
+            ui.selectable_value(&mut s.semantics, Semantics::Assign, "assign");
+        });
+        egui::Grid::new("numbers").num_columns(2).show(ui, |ui| {
+            let kind = s.experiment;
+            if matches!(kind, ExperimentKind::Volume | ExperimentKind::Train) {
+                let label = ui.label("Model");
+                egui::ComboBox::from_id_salt("model")
+                    .selected_text(s.model.name())
+                    .show_ui(ui, |ui| {
+                        for m in [ModelKind::Mlp, ModelKind::Vgg11, ModelKind::Resnet18] {
+                            ui.selectable_value(&mut s.model, m, m.name());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+                ui.label("");
+                ui.checkbox(&mut s.batch_norm, "Batch norm");
+                ui.end_row();
+            }
+            if kind == ExperimentKind::Volume {
+                ui.label("");
+                ui.checkbox(&mut s.verify, "Verify (both twins + 0-vs-0 control)")
+                    .on_hover_text("Run both backward passes on every batch, check the one-forward shortcut, and repeat the ReLU'(0)=0 pass as the determinism control");
+                ui.end_row();
+            }
+            if kind == ExperimentKind::Train {
+                let label = ui.label("Values of a");
+                ui.text_edit_singleline(&mut s.alphas).labelled_by(label.id);
+                ui.end_row();
+            }
+            let number = |ui: &mut egui::Ui, label: &str, value: &mut usize| {
+                let label = ui.label(label);
+                ui.add(egui::DragValue::new(value).range(1..=100_000))
+                    .labelled_by(label.id);
+                ui.end_row();
+            };
+            if kind != ExperimentKind::Surprise {
+                number(ui, "Hidden layers", &mut s.layers);
+            }
+            number(ui, "Width", &mut s.width);
+            number(ui, "Batch", &mut s.batch);
+            match kind {
+                ExperimentKind::Volume | ExperimentKind::Affected => {
+                    number(ui, "Draws", &mut s.draws)
+                }
+                ExperimentKind::Surprise => number(ui, "Iterations", &mut s.iterations),
+                ExperimentKind::Section => number(ui, "Grid", &mut s.grid),
+                ExperimentKind::Zeros | ExperimentKind::Train => {
+                    number(ui, "Epochs", &mut s.epochs)
+                }
+            }
+            let label = ui.label("Max batches (0: all)");
+            ui.add(egui::DragValue::new(&mut s.max_batches).range(0..=100_000))
+                .labelled_by(label.id);
+            ui.end_row();
+            if matches!(
+                kind,
+                ExperimentKind::Surprise | ExperimentKind::Zeros | ExperimentKind::Train
+            ) {
+                let label = ui.label("Learning rate");
+                ui.add(
+                    egui::DragValue::new(&mut s.lr)
+                        .speed(0.001)
+                        .range(0.0..=10.0),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
+            }
+            let label = ui.label("Seed");
+            ui.add(egui::DragValue::new(&mut s.seed))
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Data set");
+            egui::ComboBox::from_id_salt("dataset")
+                .selected_text(s.dataset.name())
+                .show_ui(ui, |ui| {
+                    for d in [
+                        DatasetKind::Mnist,
+                        DatasetKind::FashionMnist,
+                        DatasetKind::Cifar10,
+                    ] {
+                        ui.selectable_value(&mut s.dataset, d, d.name());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Data folder");
+            ui.add(egui::TextEdit::singleline(&mut s.data_dir).hint_text("embedded MNIST"))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
+        ui.separator();
+        ui.horizontal(|ui| {
+            if ui.button("Run").clicked() {
+                self.start(ui.ctx());
+            }
+            let running = self.is_running();
+            if let Some(worker) = &self.worker {
+                let paused = worker.is_paused();
+                if ui
+                    .add_enabled(
+                        running,
+                        egui::Button::new(if paused { "Resume" } else { "Pause" }),
+                    )
+                    .clicked()
+                {
+                    worker.set_paused(!paused);
+                }
+                if ui
+                    .add_enabled(running && paused, egui::Button::new("Step"))
+                    .clicked()
+                {
+                    worker.step_once();
+                }
+                if ui.add_enabled(running, egui::Button::new("Stop")).clicked() {
+                    worker.stop();
+                }
+            }
+        });
+        ui.separator();
+        let label = ui.label("File");
+        ui.text_edit_singleline(&mut self.file)
+            .labelled_by(label.id);
+        ui.horizontal(|ui| {
+            if ui.button("Save settings").clicked() {
+                self.save_settings();
+            }
+            if ui.button("Load settings").clicked() {
+                self.load_settings();
+            }
+            if ui.button("Export results").clicked() {
+                self.export_results();
+            }
+        });
+        match &self.file_message {
+            Some(Ok(message)) => {
+                ui.label(message);
+            }
+            Some(Err(message)) => {
+                ui.colored_label(egui::Color32::RED, message);
+            }
+            None => {}
+        }
+    }
+}
+
+impl eframe::App for Relu0App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.poll();
+        let ctx = ui.ctx().clone();
+        if let Some(limit) = self.exit_after {
+            let open = self.opened.elapsed();
+            if open >= limit {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                ctx.request_repaint_after(limit - open);
+            }
+        }
+        egui::Panel::top("device").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("relu0");
+                ui.label(&self.machine);
+            });
+        });
+        egui::Panel::left("settings")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.controls(ui));
+            });
+        egui::Panel::right("explanation")
+            .resizable(true)
+            .default_size(280.0)
+            .show(ui, |ui| {
+                let (text, paper) = explain::explanation(self.settings.experiment);
+                ui.heading(self.settings.experiment.label());
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    ui.label(text);
+                    ui.add_space(8.0);
+                    ui.strong(paper);
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            views::central(ui, &ctx, self);
+        });
+    }
+}
+
+/// Opens the window, optionally with preset number `preset` (from 1) loaded and, with `run`,
+/// started; the GPU context is the one burn computes on when there is an adapter.
+pub fn run_native(preset: Option<usize>, run: bool) -> Result<(), crate::Error> {
+    let chosen = match preset {
+        None => None,
+        Some(n) => {
+            let all = presets();
+            let count = all.len();
+            Some(
+                all.into_iter()
+                    .nth(n.wrapping_sub(1))
+                    .ok_or_else(|| {
+                        crate::Error::Config(format!(
+                            "--preset {n}: there are presets 1 to {count}"
+                        ))
+                    })?
+                    .settings,
+            )
+        }
+    };
+    let machine = Relu0App::describe_machine();
+    let mut options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("relu0: ReLU'(0) in finite precision")
+            .with_inner_size([1280.0, 800.0]),
+        ..Default::default()
+    };
+    if let Some(setup) = backend::wgpu_setup() {
+        options.wgpu_options.wgpu_setup =
+            egui_wgpu::WgpuSetup::Existing(egui_wgpu::WgpuSetupExisting {
+                instance: setup.instance,
+                adapter: setup.adapter,
+                device: setup.device,
+                queue: setup.queue,
+            });
+    }
+    eframe::run_native(
+        "relu0",
+        options,
+        Box::new(move |cc| {
+            let mut app = Relu0App::new(machine);
+            if let Some(settings) = chosen {
+                app.settings = settings;
+            }
+            if run {
+                app.start(&cc.egui_ctx);
+            }
+            app.exit_after = std::env::var("RELU0_EXIT_AFTER_SECONDS")
+                .ok()
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map(std::time::Duration::from_secs_f64);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| crate::Error::Device(format!("the window could not open: {e}")))
+}
+
+use eframe::egui_wgpu;

@@ -1,0 +1,311 @@
+//! Runs one experiment off the UI thread and streams what it produces. The UI only reads
+//! updates and sets the control flags (stop, pause, single step); errors and panics inside the
+//! run come back as an update, never as a crash of the app.
+
+use super::settings::{ExperimentKind, Settings};
+use crate::backend;
+use crate::data;
+use crate::error::Error;
+use crate::experiment::affected::{AffectedRecord, AffectedRun};
+use crate::experiment::section::SectionReport;
+use crate::experiment::surprise::{SurprisePoint, SurpriseRun};
+use crate::experiment::train::{EpochRecord, TrainEvent, TrainRun};
+use crate::experiment::volume::{DrawRecord, VolumeEvent, VolumeRun};
+use crate::experiment::zeros::{ZerosEvent, ZerosRecord, ZerosRun};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+/// Something the running experiment produced.
+#[derive(Clone, Debug)]
+pub enum Update {
+    /// The run has its device (one line naming it).
+    Started(String),
+    /// Work done so far out of the total (steps of the experiment).
+    Progress {
+        /// Steps done.
+        done: usize,
+        /// Steps in all.
+        total: usize,
+    },
+    /// A volume draw finished.
+    Draw(DrawRecord),
+    /// A surprise iteration.
+    Surprise(SurprisePoint),
+    /// An affected-batches draw.
+    Affected(AffectedRecord),
+    /// A training epoch.
+    Epoch(EpochRecord),
+    /// A point of the zero-rate grid.
+    Zeros(ZerosRecord),
+    /// The cross-section (computed in one piece).
+    Section(Box<SectionReport>),
+    /// The run ended; its report.
+    Finished(serde_json::Value),
+    /// The run was stopped by the user.
+    Stopped,
+    /// The run failed; the message is for the user.
+    Failed(String),
+}
+
+/// Flags the UI sets and the worker reads between steps.
+#[derive(Default)]
+pub struct Control {
+    stop: AtomicBool,
+    paused: AtomicBool,
+    steps: AtomicUsize,
+}
+
+impl Control {
+    /// Waits while paused (letting single steps through); false once stopped.
+    fn proceed(&self) -> bool {
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return false;
+            }
+            if !self.paused.load(Ordering::Relaxed) {
+                return true;
+            }
+            if self
+                .steps
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| s.checked_sub(1))
+                .is_ok()
+            {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+}
+
+/// A running experiment.
+pub struct Worker {
+    updates: Receiver<Update>,
+    control: Arc<Control>,
+    finished: bool,
+}
+
+impl Worker {
+    /// Starts `settings`' experiment on a new thread; `wake` is called after every update (the
+    /// UI asks for a repaint there).
+    pub fn start(settings: Settings, wake: impl Fn() + Send + 'static) -> Self {
+        let (tx, updates) = channel();
+        let control = Arc::new(Control::default());
+        let flags = control.clone();
+        std::thread::Builder::new()
+            .name("relu0-experiment".into())
+            .spawn(move || {
+                let send = |update: Update| {
+                    let _ = tx.send(update);
+                    wake();
+                };
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run(&settings, &flags, &send)
+                }));
+                match outcome {
+                    Ok(Ok(true)) => {}
+                    Ok(Ok(false)) => send(Update::Stopped),
+                    Ok(Err(e)) => send(Update::Failed(e.to_string())),
+                    Err(panic) => {
+                        let message = panic
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_else(|| "unknown".into());
+                        send(Update::Failed(format!("the run failed inside: {message}")));
+                    }
+                }
+            })
+            .expect("a thread can be spawned");
+        Worker {
+            updates,
+            control,
+            finished: false,
+        }
+    }
+
+    /// Updates that arrived since the last call.
+    pub fn poll(&mut self) -> Vec<Update> {
+        let updates: Vec<Update> = self.updates.try_iter().collect();
+        if updates
+            .iter()
+            .any(|u| matches!(u, Update::Finished(_) | Update::Stopped | Update::Failed(_)))
+        {
+            self.finished = true;
+        }
+        updates
+    }
+
+    /// Whether the run has ended (finished, stopped or failed).
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Asks the run to stop after its current step.
+    pub fn stop(&self) {
+        self.control.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Pauses or resumes.
+    pub fn set_paused(&self, paused: bool) {
+        self.control.paused.store(paused, Ordering::Relaxed);
+    }
+
+    /// Whether paused.
+    pub fn is_paused(&self) -> bool {
+        self.control.paused.load(Ordering::Relaxed)
+    }
+
+    /// Lets one step through while paused.
+    pub fn step_once(&self) {
+        self.control.steps.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn report<T: serde::Serialize>(report: &T) -> serde_json::Value {
+    serde_json::to_value(report).unwrap_or(serde_json::Value::Null)
+}
+
+/// Runs the experiment to its end; Ok(false) when stopped.
+fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<bool, Error> {
+    match settings.experiment {
+        ExperimentKind::Volume => {
+            let config = settings.volume();
+            config.validate()?;
+            let dataset = data::load(config.dataset, &config.data)?;
+            let compute = backend::select(config.precision, config.device)?;
+            send(Update::Started(compute.describe()));
+            let mut run = VolumeRun::new(config, compute, &dataset)?;
+            let total = run.total_draws() * run.batches_per_draw();
+            let mut done = 0;
+            while control.proceed() {
+                match pollster::block_on(run.step())? {
+                    None => {
+                        send(Update::Finished(report(&run.report())));
+                        return Ok(true);
+                    }
+                    Some(VolumeEvent::Batch { .. }) => done += 1,
+                    Some(VolumeEvent::Draw(record)) => {
+                        done += run.batches_per_draw() - record.batches_scanned;
+                        send(Update::Draw(record));
+                    }
+                }
+                send(Update::Progress { done, total });
+            }
+            Ok(false)
+        }
+        ExperimentKind::Surprise => {
+            let config = settings.surprise();
+            config.validate()?;
+            let dataset = data::load(config.dataset, &config.data)?;
+            let compute = backend::select(config.precision, config.device)?;
+            send(Update::Started(compute.describe()));
+            let mut run = SurpriseRun::new(config, compute, &dataset)?;
+            let total = run.iterations();
+            let mut done = 0;
+            while control.proceed() {
+                match pollster::block_on(run.step())? {
+                    None => {
+                        send(Update::Finished(report(&run.report())));
+                        return Ok(true);
+                    }
+                    Some(point) => {
+                        done += 1;
+                        send(Update::Surprise(point));
+                        send(Update::Progress { done, total });
+                    }
+                }
+            }
+            Ok(false)
+        }
+        ExperimentKind::Affected => {
+            let config = settings.affected();
+            config.validate()?;
+            let dataset = data::load(config.dataset, &config.data)?;
+            let compute = backend::select(config.precision, config.device)?;
+            send(Update::Started(compute.describe()));
+            let mut run = AffectedRun::new(config, compute, &dataset)?;
+            let total = run.remaining();
+            let mut done = 0;
+            while control.proceed() {
+                match pollster::block_on(run.step())? {
+                    None => {
+                        send(Update::Finished(report(&run.report())));
+                        return Ok(true);
+                    }
+                    Some(record) => {
+                        done += 1;
+                        send(Update::Affected(record));
+                        send(Update::Progress { done, total });
+                    }
+                }
+            }
+            Ok(false)
+        }
+        ExperimentKind::Section => {
+            let config = settings.section();
+            config.validate()?;
+            let dataset = data::load(config.dataset, &config.data)?;
+            let compute = backend::select(config.precision, config.device)?;
+            send(Update::Started(compute.describe()));
+            let section =
+                pollster::block_on(crate::experiment::section::run(config, compute, &dataset))?;
+            let summary = report(&section);
+            send(Update::Section(Box::new(section)));
+            send(Update::Finished(summary));
+            Ok(true)
+        }
+        ExperimentKind::Zeros => {
+            let config = settings.zeros();
+            config.validate()?;
+            let dataset = data::load(config.dataset, &config.data)?;
+            let compute = backend::select(config.precision, config.device)?;
+            send(Update::Started(compute.describe()));
+            let mut run = ZerosRun::new(config, compute, &dataset)?;
+            let total = run.total_batches();
+            let mut done = 0;
+            while control.proceed() {
+                match pollster::block_on(run.step())? {
+                    None => {
+                        send(Update::Finished(report(&run.report())));
+                        return Ok(true);
+                    }
+                    Some(ZerosEvent::Batch { .. }) => done += 1,
+                    Some(ZerosEvent::Point(record)) => send(Update::Zeros(record)),
+                }
+                send(Update::Progress { done, total });
+            }
+            Ok(false)
+        }
+        ExperimentKind::Train => {
+            let config = settings.train()?;
+            config.validate()?;
+            let dataset = data::load(config.dataset, &config.data)?;
+            let compute = backend::select(config.precision, config.device)?;
+            send(Update::Started(compute.describe()));
+            let mut run = TrainRun::new(config, compute, &dataset)?;
+            let total = run.total_batches();
+            let mut done = 0;
+            while control.proceed() {
+                match pollster::block_on(run.step())? {
+                    None => {
+                        send(Update::Finished(report(&run.report())));
+                        return Ok(true);
+                    }
+                    Some(TrainEvent::Batch { .. }) => done += 1,
+                    Some(TrainEvent::Epoch(record)) => send(Update::Epoch(record)),
+                    Some(TrainEvent::Run(_)) => {}
+                }
+                send(Update::Progress { done, total });
+            }
+            Ok(false)
+        }
+    }
+}
