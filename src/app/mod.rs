@@ -98,6 +98,10 @@ pub struct Relu0App {
     pub file_message: Option<Result<String, String>>,
     section_textures: Option<[egui::TextureHandle; 2]>,
     opened: web_time::Instant,
+    /// Per frame: (seconds since the window opened, seconds spent building the frame).
+    pub frame_log: Vec<(f64, f64)>,
+    /// Print frame statistics when the window closes (`RELU0_FRAME_STATS=1`).
+    pub print_frame_stats: bool,
     /// Close the window this long after it opened (smoke tests: `RELU0_EXIT_AFTER_SECONDS`).
     pub exit_after: Option<std::time::Duration>,
 }
@@ -116,6 +120,8 @@ impl Relu0App {
             file_message: None,
             section_textures: None,
             opened: web_time::Instant::now(),
+            frame_log: Vec::new(),
+            print_frame_stats: false,
             exit_after: None,
         }
     }
@@ -406,6 +412,7 @@ impl Relu0App {
 
 impl eframe::App for Relu0App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let frame_started = web_time::Instant::now();
         self.poll();
         let ctx = ui.ctx().clone();
         if let Some(limit) = self.exit_after {
@@ -443,12 +450,45 @@ impl eframe::App for Relu0App {
         egui::CentralPanel::default().show(ui, |ui| {
             views::central(ui, &ctx, self);
         });
+        let at = frame_started.duration_since(self.opened).as_secs_f64();
+        self.frame_log
+            .push((at, frame_started.elapsed().as_secs_f64()));
     }
+
+    fn on_exit(&mut self) {
+        if self.print_frame_stats {
+            eprintln!("relu0: {}", frame_stats(&self.frame_log));
+        }
+    }
+}
+
+/// "frames N, first at T s; frame build p50/p95 ms; interval p50/p95 ms" for a frame log.
+pub fn frame_stats(log: &[(f64, f64)]) -> String {
+    let quantile = |mut v: Vec<f64>, q: f64| -> f64 {
+        if v.is_empty() {
+            return f64::NAN;
+        }
+        v.sort_by(f64::total_cmp);
+        v[((v.len() - 1) as f64 * q).round() as usize]
+    };
+    let builds: Vec<f64> = log.iter().map(|f| 1e3 * f.1).collect();
+    let intervals: Vec<f64> = log.windows(2).map(|w| 1e3 * (w[1].0 - w[0].0)).collect();
+    format!(
+        "frames {}, first frame {:.2} s after launch; frame build p50 {:.2} ms, \
+         p95 {:.2} ms; frame interval p50 {:.1} ms, p95 {:.1} ms",
+        log.len(),
+        log.first().map_or(f64::NAN, |f| f.0),
+        quantile(builds.clone(), 0.5),
+        quantile(builds, 0.95),
+        quantile(intervals.clone(), 0.5),
+        quantile(intervals, 0.95),
+    )
 }
 
 /// Opens the window, optionally with preset number `preset` (from 1) loaded and, with `run`,
 /// started; the GPU context is the one burn computes on when there is an adapter.
 pub fn run_native(preset: Option<usize>, run: bool) -> Result<(), crate::Error> {
+    let launched = web_time::Instant::now();
     let chosen = match preset {
         None => None,
         Some(n) => {
@@ -487,6 +527,8 @@ pub fn run_native(preset: Option<usize>, run: bool) -> Result<(), crate::Error> 
         options,
         Box::new(move |cc| {
             let mut app = Relu0App::new(machine);
+            app.opened = launched;
+            app.print_frame_stats = std::env::var_os("RELU0_FRAME_STATS").is_some();
             if let Some(settings) = chosen {
                 app.settings = settings;
             }

@@ -255,7 +255,7 @@ fn section(ui: &mut egui::Ui, ctx: &egui::Context, app: &mut Relu0App) {
     }
     let textures = app.section_textures.as_ref().expect("just made");
     let size = (ui.available_width() / 2.0 - 16.0)
-        .min(ui.available_height() - 60.0)
+        .min(ui.available_height() * 0.45)
         .max(64.0);
     ui.horizontal(|ui| {
         for (texture, grid) in textures.iter().zip([&report.search, &report.f64]) {
@@ -269,6 +269,78 @@ fn section(ui: &mut egui::Ui, ctx: &egui::Context, app: &mut Relu0App) {
         }
     });
     ui.label("Colour: log10 |z|, dark = small. White = exactly 0.");
+    why_zero(ui, report);
+}
+
+/// The anatomy of the zero at the centre of the map.
+fn why_zero(ui: &mut egui::Ui, report: &crate::experiment::section::SectionReport) {
+    let z = &report.inspection;
+    let at = &report.zero;
+    egui::CollapsingHeader::new("Why is it exactly zero?")
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.label(format!(
+                "Neuron {} of the first layer, sample {} of batch {} (draw {}): z = Σ w_k·x_k + b \
+                 over {} non-zero pixels.",
+                at.neuron,
+                at.sample,
+                at.batch,
+                at.draw,
+                z.terms.len()
+            ));
+            egui::Grid::new("why-zero").num_columns(2).show(ui, |ui| {
+                let mut row = |name: &str, value: String| {
+                    ui.label(name);
+                    ui.monospace(value);
+                    ui.end_row();
+                };
+                row(
+                    &format!("computed in {}", z.precision),
+                    format!("{:e}", z.computed),
+                );
+                row("exact sum (f64, compensated)", format!("{:e}", z.exact));
+                row(
+                    &format!("left to right in {}", z.precision),
+                    format!("{:e}", z.left_to_right),
+                );
+                row("largest |w·x|", format!("{:e}", z.largest_term));
+                row("Σ|w·x| + |b|", format!("{:e}", z.magnitude));
+                row(
+                    &format!("ulp of {} at that size", z.precision),
+                    format!("{:e}", z.ulp),
+                );
+                row(
+                    "|exact sum| in those ulps",
+                    format!("{:.2}", z.exact_in_ulps),
+                );
+                row("bias b", format!("{:e}", z.bias));
+            });
+            ui.label(format!(
+                "The exact value is {:.1} units in the last place at the size of the numbers \
+                 the sum handles, while adding {} rounded terms can be off by up to about {} of \
+                 them: the cancellation happens within the rounding error, and the run's \
+                 summation order lands exactly on 0 (left to right gives another value).",
+                z.exact_in_ulps,
+                z.terms.len(),
+                z.terms.len().div_ceil(2)
+            ));
+            ui.label("Largest summands w_k · x_k:");
+            egui::Grid::new("why-zero-terms")
+                .striped(true)
+                .show(ui, |ui| {
+                    for head in ["k", "w_k", "x_k", "w_k·x_k"] {
+                        ui.strong(head);
+                    }
+                    ui.end_row();
+                    for t in z.terms.iter().take(8) {
+                        ui.monospace(t.k.to_string());
+                        ui.monospace(format!("{:+.6e}", t.w));
+                        ui.monospace(format!("{:.6e}", t.x));
+                        ui.monospace(format!("{:+.6e}", t.product));
+                        ui.end_row();
+                    }
+                });
+        });
 }
 
 fn affected(ui: &mut egui::Ui, app: &Relu0App) {

@@ -5,6 +5,7 @@
 
 pub mod affected;
 pub mod batches;
+pub mod inspect;
 pub mod section;
 pub mod stats;
 pub mod surprise;

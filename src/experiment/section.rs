@@ -7,6 +7,7 @@
 //! paper: 200×200 over [-5e-6, 5e-6)²; f32 shows a band of exact zeros, f64 a thin line).
 
 use super::batches::BatchCache;
+use super::inspect::{ZeroInspection, inspect};
 use super::to_f64;
 use crate::backend::{self, Compute, DeviceChoice, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind};
@@ -130,6 +131,8 @@ pub struct SectionReport {
     pub search: SectionGrid,
     /// The same grid in f64 (CPU).
     pub f64: SectionGrid,
+    /// The found zero's summands, their exact sum and the rounding unit.
+    pub inspection: ZeroInspection,
     /// Wall time.
     pub elapsed_s: f64,
     /// The settings.
@@ -203,6 +206,11 @@ pub async fn run(
                 .map(|k| weight[k * config.width + zero.neuron])
                 .collect();
             let b = bias[zero.neuron];
+            let inputs: Vec<f64> = images[zero.sample * pixels..(zero.sample + 1) * pixels]
+                .iter()
+                .map(|&v| super::inspect::round_to(config.precision, f64::from(v)))
+                .collect();
+            let inspection = inspect(config.precision, &column, &inputs, b, 0.0);
             let search = evaluate(
                 &compute.device,
                 config.precision,
@@ -236,6 +244,7 @@ pub async fn run(
                 axis,
                 search,
                 f64: exact,
+                inspection,
                 elapsed_s: started.elapsed().as_secs_f64(),
                 config,
             });
