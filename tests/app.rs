@@ -52,6 +52,27 @@ fn f64_volume_preset_runs_to_the_end_and_shows_its_summary() {
     let summary = harness.state().results.summary.clone().expect("a report");
     assert_eq!(summary["in_s01"], 0);
     assert_eq!(summary["draws"], 10);
+
+    // Export: the report as JSON, one CSV row per draw.
+    let base = std::env::temp_dir().join(format!("relu0-app-export-{}", std::process::id()));
+    harness.state_mut().file = base.with_extension("json").display().to_string();
+    harness.run_steps(2);
+    harness.get_by_label("Export JSON").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export CSV").click();
+    harness.run_steps(2);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(base.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(json, summary);
+    let csv = std::fs::read_to_string(base.with_extension("csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 11, "header and ten draws: {csv}");
+    assert!(lines[0].starts_with("draw,seed,in_s01,"), "{}", lines[0]);
+    assert!(lines[1].starts_with("0,0,false,"), "{}", lines[1]);
+    harness.get_by_label_contains("10 rows written to");
+    let _ = std::fs::remove_file(base.with_extension("json"));
+    let _ = std::fs::remove_file(base.with_extension("csv"));
 }
 
 #[test]

@@ -96,6 +96,7 @@ pub struct Relu0App {
     pub file: String,
     /// The last file operation's outcome.
     pub file_message: Option<Result<String, String>>,
+    screenshot_message: std::sync::Arc<std::sync::Mutex<Option<Result<String, String>>>>,
     section_textures: Option<[egui::TextureHandle; 2]>,
     opened: web_time::Instant,
     /// Per frame: (seconds since the window opened, seconds spent building the frame).
@@ -118,6 +119,7 @@ impl Relu0App {
             machine,
             file: "relu0-settings.json".into(),
             file_message: None,
+            screenshot_message: Default::default(),
             section_textures: None,
             opened: web_time::Instant::now(),
             frame_log: Vec::new(),
@@ -202,6 +204,83 @@ impl Relu0App {
             }
             Err(e) => Err(format!("{}: not a relu0 settings file: {e}", self.file)),
         });
+    }
+
+    /// The run's records (draws, iterations, epochs, grid points) as JSON objects.
+    pub fn records(&self) -> Vec<serde_json::Value> {
+        fn values<T: serde::Serialize>(items: &[T]) -> Vec<serde_json::Value> {
+            items
+                .iter()
+                .filter_map(|i| serde_json::to_value(i).ok())
+                .collect()
+        }
+        let r = &self.results;
+        match self.shown {
+            ExperimentKind::Volume => values(&r.draws),
+            ExperimentKind::Surprise => values(&r.surprise),
+            ExperimentKind::Affected => values(&r.affected),
+            ExperimentKind::Train => values(&r.epochs),
+            ExperimentKind::Zeros => values(&r.zeros),
+            ExperimentKind::Section => r.section.as_ref().map_or(Vec::new(), |s| {
+                s.csv()
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| {
+                        let v: Vec<&str> = l.split(',').collect();
+                        let num = |i: usize| v.get(i).and_then(|x| x.parse::<f64>().ok());
+                        Some(serde_json::json!({
+                            "x": num(0)?, "y": num(1)?,
+                            "abs_z_search": num(2)?, "abs_z_f64": num(3)?
+                        }))
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    fn export_csv(&mut self) {
+        let records = self.records();
+        if records.is_empty() {
+            self.file_message = Some(Err("no results to export yet".into()));
+            return;
+        }
+        let path = std::path::Path::new(&self.file).with_extension("csv");
+        self.file_message = Some(
+            match std::fs::write(&path, crate::report::records_csv(&records)) {
+                Ok(()) => Ok(format!(
+                    "{} rows written to {}",
+                    records.len(),
+                    path.display()
+                )),
+                Err(e) => Err(format!("{}: cannot write: {e}", path.display())),
+            },
+        );
+    }
+
+    /// Asks for a screenshot of the window; it is written as PNG when it arrives.
+    fn request_png(&mut self, ctx: &egui::Context) {
+        let path = std::path::Path::new(&self.file).with_extension("png");
+        let inbox = self.screenshot_message.clone();
+        let wake = ctx.clone();
+        let callback = egui::ScreenshotCallback::new(move |image| {
+            let [w, h] = image.size;
+            let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+            let outcome = match image::save_buffer(
+                &path,
+                &bytes,
+                w as u32,
+                h as u32,
+                image::ColorType::Rgba8,
+            ) {
+                Ok(()) => Ok(format!("window saved to {}", path.display())),
+                Err(e) => Err(format!("{}: cannot write: {e}", path.display())),
+            };
+            if let Ok(mut slot) = inbox.lock() {
+                *slot = Some(outcome);
+            }
+            wake.request_repaint();
+        });
+        ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
     }
 
     fn export_results(&mut self) {
@@ -394,8 +473,16 @@ impl Relu0App {
             if ui.button("Load settings").clicked() {
                 self.load_settings();
             }
-            if ui.button("Export results").clicked() {
+        });
+        ui.horizontal(|ui| {
+            if ui.button("Export JSON").clicked() {
                 self.export_results();
+            }
+            if ui.button("Export CSV").clicked() {
+                self.export_csv();
+            }
+            if ui.button("Save PNG").clicked() {
+                self.request_png(ui.ctx());
             }
         });
         match &self.file_message {
@@ -415,6 +502,14 @@ impl eframe::App for Relu0App {
         let frame_started = web_time::Instant::now();
         self.poll();
         let ctx = ui.ctx().clone();
+        if let Some(outcome) = self
+            .screenshot_message
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take())
+        {
+            self.file_message = Some(outcome);
+        }
         if let Some(limit) = self.exit_after {
             let open = self.opened.elapsed();
             if open >= limit {

@@ -37,3 +37,32 @@ impl JsonlWriter {
         self.out.flush().map_err(|e| fail(&e))
     }
 }
+
+/// JSON records (objects) as CSV: one column per key of the first record, arrays and objects
+/// written as JSON text in a quoted cell.
+pub fn records_csv(records: &[serde_json::Value]) -> String {
+    let Some(serde_json::Value::Object(first)) = records.first() else {
+        return String::new();
+    };
+    let keys: Vec<&String> = first.keys().collect();
+    let cell = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => format!("\"{}\"", s.replace('"', "\"\"")),
+        Some(v @ (serde_json::Value::Array(_) | serde_json::Value::Object(_))) => {
+            format!("\"{}\"", v.to_string().replace('"', "\"\""))
+        }
+        Some(v) => v.to_string(),
+    };
+    let mut out = keys
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for record in records {
+        let row: Vec<String> = keys.iter().map(|k| cell(record.get(k.as_str()))).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
