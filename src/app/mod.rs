@@ -43,8 +43,10 @@ pub struct Results {
     pub device: Option<String>,
     /// (steps done, steps in all).
     pub progress: (usize, usize),
-    /// Volume draws.
-    pub draws: Vec<DrawRecord>,
+    /// Volume draws, with the precision of their scan.
+    pub draws: Vec<(Precision, DrawRecord)>,
+    /// Notices (e.g. a precision skipped).
+    pub notices: Vec<String>,
     /// Surprise iterations.
     pub surprise: Vec<SurprisePoint>,
     /// Affected-batches draws.
@@ -64,7 +66,8 @@ impl Results {
         match update {
             Update::Started(device) => self.device = Some(device),
             Update::Progress { done, total } => self.progress = (done, total),
-            Update::Draw(r) => self.draws.push(r),
+            Update::Draw(p, r) => self.draws.push((p, r)),
+            Update::Notice(n) => self.notices.push(n),
             Update::Surprise(p) => self.surprise.push(p),
             Update::Affected(r) => self.affected.push(r),
             Update::Epoch(r) => self.epochs.push(r),
@@ -216,7 +219,16 @@ impl Relu0App {
         }
         let r = &self.results;
         match self.shown {
-            ExperimentKind::Volume => values(&r.draws),
+            ExperimentKind::Volume => r
+                .draws
+                .iter()
+                .filter_map(|(p, d)| {
+                    let mut v = serde_json::to_value(d).ok()?;
+                    v.as_object_mut()?
+                        .insert("precision".into(), serde_json::json!(p.name()));
+                    Some(v)
+                })
+                .collect(),
             ExperimentKind::Surprise => values(&r.surprise),
             ExperimentKind::Affected => values(&r.affected),
             ExperimentKind::Train => values(&r.epochs),
@@ -362,6 +374,9 @@ impl Relu0App {
                 ui.end_row();
             }
             if kind == ExperimentKind::Volume {
+                ui.label("");
+                ui.checkbox(&mut s.all_precisions, "All precisions side by side");
+                ui.end_row();
                 ui.label("");
                 ui.checkbox(&mut s.verify, "Verify (both twins + 0-vs-0 control)")
                     .on_hover_text("Run both backward passes on every batch, check the one-forward shortcut, and repeat the ReLU'(0)=0 pass as the determinism control");

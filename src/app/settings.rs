@@ -101,6 +101,9 @@ pub struct Settings {
     pub grid: usize,
     /// Volume: run both backward passes on every batch and the 0-vs-0 control.
     pub verify: bool,
+    /// Volume: run f16 (on a GPU with shader-f16), f32 and f64 one after the other, side by
+    /// side in the plots.
+    pub all_precisions: bool,
 }
 
 impl Default for Settings {
@@ -126,6 +129,7 @@ impl Default for Settings {
             data_dir: String::new(),
             grid: 100,
             verify: true,
+            all_precisions: false,
         }
     }
 }
@@ -172,6 +176,16 @@ pub fn presets() -> Vec<Preset> {
                 precision: Precision::F64,
                 device: DeviceChoice::Cpu,
                 draws: 10,
+                ..base.clone()
+            },
+        },
+        Preset {
+            name: "1. Volume of S01, all precisions",
+            note: "10 draws each of f16 (GPU), f32, f64, verified; ~40 s",
+            settings: Settings {
+                experiment: ExperimentKind::Volume,
+                draws: 10,
+                all_precisions: true,
                 ..base.clone()
             },
         },
@@ -247,6 +261,26 @@ impl Settings {
                 })
             })
             .collect()
+    }
+
+    /// The volume scans these settings describe: one, or one per precision (f16 on the GPU,
+    /// f64 on the CPU, f32 where the settings say).
+    pub fn volumes(&self) -> Vec<VolumeConfig> {
+        if !self.all_precisions {
+            return vec![self.volume()];
+        }
+        [
+            (Precision::F16, DeviceChoice::Gpu),
+            (Precision::F32, self.device),
+            (Precision::F64, DeviceChoice::Cpu),
+        ]
+        .into_iter()
+        .map(|(precision, device)| VolumeConfig {
+            precision,
+            device,
+            ..self.volume()
+        })
+        .collect()
     }
 
     /// The volume scan these settings describe.

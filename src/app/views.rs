@@ -4,7 +4,7 @@ use super::settings::ExperimentKind;
 use super::{Relu0App, RunState};
 use crate::experiment::stats::wilson95;
 use eframe::egui;
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints};
 
 /// Draws the centre panel.
 pub fn central(ui: &mut egui::Ui, ctx: &egui::Context, app: &mut Relu0App) {
@@ -53,24 +53,29 @@ fn status(ui: &mut egui::Ui, app: &Relu0App) {
 pub fn summary_line(app: &Relu0App) -> String {
     let r = &app.results;
     match app.shown {
-        ExperimentKind::Volume if !r.draws.is_empty() => {
-            let n = r.draws.len();
-            let k = r.draws.iter().filter(|d| d.in_s01).count();
-            let ci = wilson95(k, n);
-            let control = if app.settings.verify {
-                let mismatches: usize = r.draws.iter().map(|d| d.control_mismatches).sum();
-                let checked: usize = r.draws.iter().map(|d| d.twin_backwards).sum();
-                format!("0-vs-0 control mismatches: {mismatches} in {checked} batches")
-            } else {
-                "0-vs-0 control off (turn on Verify)".to_string()
-            };
-            format!(
-                "{k} of {n} draws in S01 = {:.3} (95% CI {:.3}–{:.3}); {control}",
-                k as f64 / n as f64,
-                ci[0],
-                ci[1]
-            )
-        }
+        ExperimentKind::Volume if !r.draws.is_empty() => precisions(&r.draws)
+            .into_iter()
+            .map(|p| {
+                let draws: Vec<_> = r.draws.iter().filter(|d| d.0 == p).map(|d| &d.1).collect();
+                let n = draws.len();
+                let k = draws.iter().filter(|d| d.in_s01).count();
+                let ci = wilson95(k, n);
+                let control = if app.settings.verify {
+                    let mismatches: usize = draws.iter().map(|d| d.control_mismatches).sum();
+                    let checked: usize = draws.iter().map(|d| d.twin_backwards).sum();
+                    format!("0-vs-0 control mismatches: {mismatches} in {checked} batches")
+                } else {
+                    "0-vs-0 control off (turn on Verify)".to_string()
+                };
+                format!(
+                    "{p}: {k} of {n} draws in S01 = {:.3} (95% CI {:.3}–{:.3}); {control}",
+                    k as f64 / n as f64,
+                    ci[0],
+                    ci[1]
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
         ExperimentKind::Surprise if !r.surprise.is_empty() => {
             let departure = r.surprise.iter().find(|p| p.dist_1_vs_0 != 0.0);
             let control = r.surprise.iter().map(|p| p.dist_0_vs_0).fold(0.0, f64::max);
@@ -125,22 +130,38 @@ fn points(values: impl Iterator<Item = (f64, f64)>) -> PlotPoints<'static> {
     PlotPoints::from(values.map(|(x, y)| [x, y]).collect::<Vec<_>>())
 }
 
+/// The precisions present, in order of first appearance.
+fn precisions(
+    draws: &[(
+        crate::backend::Precision,
+        crate::experiment::volume::DrawRecord,
+    )],
+) -> Vec<crate::backend::Precision> {
+    let mut seen = Vec::new();
+    for (p, _) in draws {
+        if !seen.contains(p) {
+            seen.push(*p);
+        }
+    }
+    seen
+}
+
+/// One colour per precision, the same in every plot.
+fn precision_colour(p: crate::backend::Precision) -> egui::Color32 {
+    match p {
+        crate::backend::Precision::F16 => egui::Color32::from_rgb(230, 85, 70),
+        crate::backend::Precision::F32 => egui::Color32::from_rgb(80, 140, 230),
+        crate::backend::Precision::F64 => egui::Color32::from_rgb(90, 190, 100),
+    }
+}
+
 fn volume(ui: &mut egui::Ui, app: &Relu0App) {
     let draws = &app.results.draws;
-    let mut k = 0;
-    let mut share = Vec::new();
-    let mut low = Vec::new();
-    let mut high = Vec::new();
-    for (i, d) in draws.iter().enumerate() {
-        k += usize::from(d.in_s01);
-        let n = i + 1;
-        let ci = wilson95(k, n);
-        share.push((n as f64, k as f64 / n as f64));
-        low.push((n as f64, ci[0]));
-        high.push((n as f64, ci[1]));
+    for notice in &app.results.notices {
+        ui.label(notice);
     }
     let height = ui.available_height() / 2.0 - 10.0;
-    ui.label("Share of draws in S01 so far, with its 95% interval");
+    ui.label("Share of draws in S01 so far, with its 95% interval, per precision");
     Plot::new("volume-share")
         .height(height)
         .legend(Legend::default())
@@ -148,23 +169,57 @@ fn volume(ui: &mut egui::Ui, app: &Relu0App) {
         .include_y(1.0)
         .x_axis_label("draws")
         .show(ui, |plot| {
-            plot.line(Line::new("share in S01", points(share.into_iter())));
-            plot.line(Line::new("95% low", points(low.into_iter())));
-            plot.line(Line::new("95% high", points(high.into_iter())));
+            for p in precisions(draws) {
+                let mut k = 0;
+                let (mut share, mut low, mut high) = (Vec::new(), Vec::new(), Vec::new());
+                for (i, d) in draws.iter().filter(|d| d.0 == p).enumerate() {
+                    k += usize::from(d.1.in_s01);
+                    let n = i + 1;
+                    let ci = wilson95(k, n);
+                    share.push((n as f64, k as f64 / n as f64));
+                    low.push((n as f64, ci[0]));
+                    high.push((n as f64, ci[1]));
+                }
+                let colour = precision_colour(p);
+                plot.line(
+                    Line::new(format!("{p} share in S01"), points(share.into_iter()))
+                        .color(colour)
+                        .width(2.0),
+                );
+                // The interval in the same colour, dashed, left out of the legend (no name).
+                for bound in [low, high] {
+                    plot.line(
+                        Line::new("", points(bound.into_iter()))
+                            .color(colour)
+                            .style(LineStyle::dashed_loose()),
+                    );
+                }
+            }
         });
     ui.label("First differing batch of each bifurcated draw");
-    let mut counts = std::collections::BTreeMap::new();
-    for b in draws.iter().filter_map(|d| d.first_diff_batch) {
-        *counts.entry(b).or_insert(0usize) += 1;
-    }
-    let bars: Vec<Bar> = counts
-        .into_iter()
-        .map(|(b, c)| Bar::new(b as f64, c as f64))
-        .collect();
     Plot::new("volume-first")
         .height(height)
+        .legend(Legend::default())
         .x_axis_label("batch")
-        .show(ui, |plot| plot.bar_chart(BarChart::new("draws", bars)));
+        .show(ui, |plot| {
+            for p in precisions(draws) {
+                let mut counts = std::collections::BTreeMap::new();
+                for b in draws
+                    .iter()
+                    .filter(|d| d.0 == p)
+                    .filter_map(|d| d.1.first_diff_batch)
+                {
+                    *counts.entry(b).or_insert(0usize) += 1;
+                }
+                let bars: Vec<Bar> = counts
+                    .into_iter()
+                    .map(|(b, c)| Bar::new(b as f64, c as f64))
+                    .collect();
+                plot.bar_chart(
+                    BarChart::new(format!("{p} draws"), bars).color(precision_colour(p)),
+                );
+            }
+        });
 }
 
 fn log10_points(values: impl Iterator<Item = (usize, f64)>) -> PlotPoints<'static> {

@@ -3,7 +3,7 @@
 //! run come back as an update, never as a crash of the app.
 
 use super::settings::{ExperimentKind, Settings};
-use crate::backend;
+use crate::backend::{self, Precision};
 use crate::data;
 use crate::error::Error;
 use crate::experiment::affected::{AffectedRecord, AffectedRun};
@@ -29,8 +29,10 @@ pub enum Update {
         /// Steps in all.
         total: usize,
     },
-    /// A volume draw finished.
-    Draw(DrawRecord),
+    /// A volume draw finished, in this precision.
+    Draw(Precision, DrawRecord),
+    /// Something the user should know that does not stop the run.
+    Notice(String),
     /// A surprise iteration.
     Surprise(SurprisePoint),
     /// An affected-batches draw.
@@ -177,29 +179,52 @@ fn report<T: serde::Serialize>(report: &T) -> serde_json::Value {
 fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<bool, Error> {
     match settings.experiment {
         ExperimentKind::Volume => {
-            let config = settings.volume();
-            config.validate()?;
-            let dataset = data::load(config.dataset, &config.data)?;
-            let compute = backend::select(config.precision, config.device)?;
-            send(Update::Started(compute.describe()));
-            let mut run = VolumeRun::new(config, compute, &dataset)?;
-            let total = run.total_draws() * run.batches_per_draw();
-            let mut done = 0;
-            while control.proceed() {
-                match pollster::block_on(run.step())? {
-                    None => {
-                        send(Update::Finished(report(&run.report())));
-                        return Ok(true);
+            let configs = settings.volumes();
+            let several = configs.len() > 1;
+            let mut reports = Vec::new();
+            for config in configs {
+                config.validate()?;
+                let precision = config.precision;
+                let dataset = data::load(config.dataset, &config.data)?;
+                let compute = match backend::select(config.precision, config.device) {
+                    Ok(compute) => compute,
+                    // Side by side, a precision the machine lacks is skipped with a notice.
+                    Err(e) if several => {
+                        send(Update::Notice(format!("{precision} skipped: {e}")));
+                        continue;
                     }
-                    Some(VolumeEvent::Batch { .. }) => done += 1,
-                    Some(VolumeEvent::Draw(record)) => {
-                        done += run.batches_per_draw() - record.batches_scanned;
-                        send(Update::Draw(record));
+                    Err(e) => return Err(e.into()),
+                };
+                send(Update::Started(format!(
+                    "{precision} on {}",
+                    compute.describe()
+                )));
+                let mut run = VolumeRun::new(config, compute, &dataset)?;
+                let total = run.total_draws() * run.batches_per_draw();
+                let mut done = 0;
+                loop {
+                    if !control.proceed() {
+                        return Ok(false);
                     }
+                    match pollster::block_on(run.step())? {
+                        None => break,
+                        Some(VolumeEvent::Batch { .. }) => done += 1,
+                        Some(VolumeEvent::Draw(record)) => {
+                            done += run.batches_per_draw() - record.batches_scanned;
+                            send(Update::Draw(precision, record));
+                        }
+                    }
+                    send(Update::Progress { done, total });
                 }
-                send(Update::Progress { done, total });
+                reports.push(report(&run.report()));
             }
-            Ok(false)
+            let summary = if several {
+                serde_json::json!({ "experiment": "volume", "reports": reports })
+            } else {
+                reports.pop().unwrap_or(serde_json::Value::Null)
+            };
+            send(Update::Finished(summary));
+            Ok(true)
         }
         ExperimentKind::Surprise => {
             let config = settings.surprise();
