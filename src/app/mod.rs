@@ -36,6 +36,19 @@ pub enum RunState {
     Failed(String),
 }
 
+/// Which field a file dialog fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PickTarget {
+    DataFolder,
+    File,
+}
+
+/// A file dialog's answer.
+struct Picked {
+    target: PickTarget,
+    path: Option<std::path::PathBuf>,
+}
+
 /// What the current (or last) run produced.
 #[derive(Default)]
 pub struct Results {
@@ -100,6 +113,7 @@ pub struct Relu0App {
     /// The last file operation's outcome.
     pub file_message: Option<Result<String, String>>,
     screenshot_message: std::sync::Arc<std::sync::Mutex<Option<Result<String, String>>>>,
+    picked: std::sync::Arc<std::sync::Mutex<Option<Picked>>>,
     section_textures: Option<[egui::TextureHandle; 2]>,
     opened: web_time::Instant,
     /// Per frame: (seconds since the window opened, seconds spent building the frame).
@@ -123,6 +137,7 @@ impl Relu0App {
             file: "relu0-settings.json".into(),
             file_message: None,
             screenshot_message: Default::default(),
+            picked: Default::default(),
             section_textures: None,
             opened: web_time::Instant::now(),
             frame_log: Vec::new(),
@@ -267,6 +282,38 @@ impl Relu0App {
                 Err(e) => Err(format!("{}: cannot write: {e}", path.display())),
             },
         );
+    }
+
+    /// Opens the system file dialog on its own thread (the window keeps drawing); the choice
+    /// arrives in a later frame.
+    fn browse(&self, ctx: &egui::Context, target: PickTarget) {
+        let slot = self.picked.clone();
+        let wake = ctx.clone();
+        std::thread::spawn(move || {
+            let dialog = rfd::AsyncFileDialog::new();
+            let chosen = pollster::block_on(async {
+                match target {
+                    PickTarget::DataFolder => dialog
+                        .set_title("Data folder (IDX or CIFAR-10 .bin files)")
+                        .pick_folder()
+                        .await
+                        .map(|h| h.path().to_path_buf()),
+                    PickTarget::File => dialog
+                        .set_title("File for settings and exports")
+                        .set_file_name("relu0-settings.json")
+                        .save_file()
+                        .await
+                        .map(|h| h.path().to_path_buf()),
+                }
+            });
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(Picked {
+                    target,
+                    path: chosen,
+                });
+            }
+            wake.request_repaint();
+        });
     }
 
     /// Asks for a screenshot of the window; it is written as PNG when it arrives.
@@ -449,6 +496,15 @@ impl Relu0App {
                 .labelled_by(label.id);
             ui.end_row();
         });
+        let mut browse = None;
+        ui.horizontal(|ui| {
+            if ui.button("Browse data folder…").clicked() {
+                browse = Some(PickTarget::DataFolder);
+            }
+            if ui.button("Embedded data").clicked() {
+                self.settings.data_dir.clear();
+            }
+        });
         ui.separator();
         ui.horizontal(|ui| {
             if ui.button("Run").clicked() {
@@ -479,8 +535,16 @@ impl Relu0App {
         });
         ui.separator();
         let label = ui.label("File");
-        ui.text_edit_singleline(&mut self.file)
-            .labelled_by(label.id);
+        ui.horizontal(|ui| {
+            ui.text_edit_singleline(&mut self.file)
+                .labelled_by(label.id);
+            if ui.button("Choose…").clicked() {
+                browse = Some(PickTarget::File);
+            }
+        });
+        if let Some(target) = browse {
+            self.browse(ui.ctx(), target);
+        }
         ui.horizontal(|ui| {
             if ui.button("Save settings").clicked() {
                 self.save_settings();
@@ -517,6 +581,19 @@ impl eframe::App for Relu0App {
         let frame_started = web_time::Instant::now();
         self.poll();
         let ctx = ui.ctx().clone();
+        if let Some(picked) = self.picked.lock().ok().and_then(|mut slot| slot.take()) {
+            match (picked.target, picked.path) {
+                (PickTarget::DataFolder, Some(path)) => {
+                    self.settings.data_dir = path.display().to_string()
+                }
+                (PickTarget::File, Some(path)) => self.file = path.display().to_string(),
+                (_, None) => {
+                    self.file_message = Some(Err(
+                        "no path chosen (or no file dialog on this desktop): type the path".into(),
+                    ))
+                }
+            }
+        }
         if let Some(outcome) = self
             .screenshot_message
             .lock()
