@@ -438,20 +438,37 @@ fn zeros(ui: &mut egui::Ui, app: &Relu0App) {
 fn train(ui: &mut egui::Ui, app: &Relu0App) {
     let mut alphas: Vec<f64> = app.results.epochs.iter().map(|e| e.alpha).collect();
     alphas.dedup();
-    ui.label("Test accuracy (%) per epoch, one line per value of a");
-    Plot::new("train")
+    let height = ui.available_height() / 2.0 - 10.0;
+    let series = |pick: fn(&crate::experiment::train::EpochRecord) -> f64, a: f64| {
+        points(
+            app.results
+                .epochs
+                .iter()
+                .filter(|e| e.alpha == a)
+                .map(move |e| (e.epoch as f64, pick(e))),
+        )
+    };
+    ui.label("Test accuracy (%) per epoch, one line per value of a (identical runs overlap)");
+    Plot::new("train-accuracy")
+        .height(height)
         .legend(Legend::default())
         .x_axis_label("epoch")
         .show(ui, |plot| {
-            for a in alphas {
-                let line = points(
-                    app.results
-                        .epochs
-                        .iter()
-                        .filter(|e| e.alpha == a)
-                        .map(|e| (e.epoch as f64, 100.0 * e.test_accuracy)),
-                );
-                plot.line(Line::new(format!("a = {a}"), line));
+            for &a in &alphas {
+                plot.line(Line::new(
+                    format!("a = {a}"),
+                    series(|e| 100.0 * e.test_accuracy, a),
+                ));
+            }
+        });
+    ui.label("Mean training loss per epoch (a diverged run stops at a non-finite loss)");
+    Plot::new("train-loss")
+        .height(height)
+        .legend(Legend::default())
+        .x_axis_label("epoch")
+        .show(ui, |plot| {
+            for &a in &alphas {
+                plot.line(Line::new(format!("a = {a}"), series(|e| e.train_loss, a)));
             }
         });
 }
