@@ -254,20 +254,9 @@ fn surprise(ui: &mut egui::Ui, app: &Relu0App) {
 }
 
 fn colour(t: f64) -> egui::Color32 {
-    // A coarse viridis: dark blue (small |z|) to yellow (large |z|).
-    const STOPS: [(f64, f64, f64); 5] = [
-        (68.0, 1.0, 84.0),
-        (59.0, 82.0, 139.0),
-        (33.0, 145.0, 140.0),
-        (94.0, 201.0, 98.0),
-        (253.0, 231.0, 37.0),
-    ];
-    let t = t.clamp(0.0, 1.0) * 4.0;
-    let i = (t.floor() as usize).min(3);
-    let f = t - i as f64;
-    let (a, b) = (STOPS[i], STOPS[i + 1]);
-    let mix = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
-    egui::Color32::from_rgb(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    // Dark blue (small |z|) to yellow (large |z|), as in the SVG figures.
+    let [r, g, b] = crate::report::svg::viridis_rgb(t);
+    egui::Color32::from_rgb(r, g, b)
 }
 
 fn section(ui: &mut egui::Ui, ctx: &egui::Context, app: &mut Relu0App) {

@@ -422,8 +422,8 @@ pub fn heat_maps(title: &str, maps: &[HeatMap]) -> String {
     out
 }
 
-/// A perceptually ordered colour for `t` in [0, 1] (a coarse viridis).
-fn viridis(t: f64) -> String {
+/// A perceptually ordered colour for `t` in [0, 1] (a coarse viridis), as RGB bytes.
+pub fn viridis_rgb(t: f64) -> [u8; 3] {
     const STOPS: [(f64, f64, f64); 5] = [
         (68.0, 1.0, 84.0),
         (59.0, 82.0, 139.0),
@@ -436,10 +436,10 @@ fn viridis(t: f64) -> String {
     let f = t - i as f64;
     let (a, b) = (STOPS[i], STOPS[i + 1]);
     let mix = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
-    format!(
-        "#{:02x}{:02x}{:02x}",
-        mix(a.0, b.0),
-        mix(a.1, b.1),
-        mix(a.2, b.2)
-    )
+    [mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2)]
+}
+
+fn viridis(t: f64) -> String {
+    let [r, g, b] = viridis_rgb(t);
+    format!("#{r:02x}{g:02x}{b:02x}")
 }
