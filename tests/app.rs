@@ -145,3 +145,26 @@ fn main_views_match_their_snapshots() {
         harness.snapshot(snapshot);
     }
 }
+
+#[test]
+fn a_recorded_zero_event_opens_its_summands_on_click() {
+    // f16 on the GPU (lavapipe here) meets an exact zero in the first batch of every draw.
+    let mut harness = harness();
+    harness.state_mut().settings = relu0::app::settings::Settings {
+        draws: 2,
+        ..preset("1. Volume of S01, f16 (GPU)")
+    };
+    harness.run_steps(2);
+    harness.get_by_label("Run").click();
+    harness.step();
+    wait_for_end(&mut harness);
+    assert_eq!(
+        harness.state().state,
+        RunState::Finished,
+        "needs a GPU with shader-f16 (apt-get install mesa-vulkan-drivers libvulkan1)"
+    );
+    harness.get_by_label_contains("f16 draw 0: batch 0").click();
+    harness.run_steps(3);
+    harness.get_by_label("computed in f16");
+    harness.get_by_label_contains("non-zero inputs");
+}

@@ -115,6 +115,8 @@ pub struct Relu0App {
     screenshot_message: std::sync::Arc<std::sync::Mutex<Option<Result<String, String>>>>,
     picked: std::sync::Arc<std::sync::Mutex<Option<Picked>>>,
     section_textures: Option<[egui::TextureHandle; 2]>,
+    /// The zero event dissected in the volume view.
+    pub selected_zero: Option<usize>,
     opened: web_time::Instant,
     /// Per frame: (seconds since the window opened, seconds spent building the frame).
     pub frame_log: Vec<(f64, f64)>,
@@ -139,6 +141,7 @@ impl Relu0App {
             screenshot_message: Default::default(),
             picked: Default::default(),
             section_textures: None,
+            selected_zero: None,
             opened: web_time::Instant::now(),
             frame_log: Vec::new(),
             print_frame_stats: false,
@@ -177,6 +180,7 @@ impl Relu0App {
         }
         self.results = Results::default();
         self.section_textures = None;
+        self.selected_zero = None;
         self.state = RunState::Running;
         self.shown = self.settings.experiment;
         let ctx = ctx.clone();

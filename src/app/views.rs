@@ -155,12 +155,21 @@ fn precision_colour(p: crate::backend::Precision) -> egui::Color32 {
     }
 }
 
-fn volume(ui: &mut egui::Ui, app: &Relu0App) {
+fn volume(ui: &mut egui::Ui, app: &mut Relu0App) {
     let draws = &app.results.draws;
     for notice in &app.results.notices {
         ui.label(notice);
     }
-    let height = ui.available_height() / 2.0 - 10.0;
+    let events: Vec<(
+        crate::backend::Precision,
+        usize,
+        &crate::experiment::volume::ZeroEvent,
+    )> = draws
+        .iter()
+        .filter_map(|(p, d)| d.first_zero.as_ref().map(|z| (*p, d.draw, &**z)))
+        .collect();
+    let share = if events.is_empty() { 0.5 } else { 0.3 };
+    let height = ui.available_height() * share - 10.0;
     ui.label("Share of draws in S01 so far, with its 95% interval, per precision");
     Plot::new("volume-share")
         .height(height)
@@ -220,6 +229,9 @@ fn volume(ui: &mut egui::Ui, app: &Relu0App) {
                 );
             }
         });
+    if !events.is_empty() {
+        zero_events(ui, &mut app.selected_zero, &events);
+    }
 }
 
 fn log10_points(values: impl Iterator<Item = (usize, f64)>) -> PlotPoints<'static> {
@@ -313,24 +325,27 @@ fn section(ui: &mut egui::Ui, ctx: &egui::Context, app: &mut Relu0App) {
         }
     });
     ui.label("Colour: log10 |z|, dark = small. White = exactly 0.");
-    why_zero(ui, report);
+    section_zero(ui, report);
 }
 
 /// The anatomy of the zero at the centre of the map.
-fn why_zero(ui: &mut egui::Ui, report: &crate::experiment::section::SectionReport) {
-    let z = &report.inspection;
+fn section_zero(ui: &mut egui::Ui, report: &crate::experiment::section::SectionReport) {
     let at = &report.zero;
+    let place = format!(
+        "Neuron {} of the first layer, sample {} of batch {} (draw {})",
+        at.neuron, at.sample, at.batch, at.draw
+    );
+    why_zero(ui, &place, &report.inspection);
+}
+
+/// "Why is it exactly zero?": the summands of one zero pre-activation at `place`.
+fn why_zero(ui: &mut egui::Ui, place: &str, z: &crate::experiment::inspect::ZeroInspection) {
     egui::CollapsingHeader::new("Why is it exactly zero?")
         .default_open(true)
         .show(ui, |ui| {
             ui.label(format!(
-                "Neuron {} of the first layer, sample {} of batch {} (draw {}): z = Σ w_k·x_k + b \
-                 over {} non-zero pixels.",
-                at.neuron,
-                at.sample,
-                at.batch,
-                at.draw,
-                z.terms.len()
+                "{place}: z = Σ w_k·x_k + b over {} non-zero inputs.",
+                z.term_count
             ));
             egui::Grid::new("why-zero").num_columns(2).show(ui, |ui| {
                 let mut row = |name: &str, value: String| {
@@ -365,8 +380,8 @@ fn why_zero(ui: &mut egui::Ui, report: &crate::experiment::section::SectionRepor
                  them: the cancellation happens within the rounding error, and the run's \
                  summation order lands exactly on 0 (left to right gives another value).",
                 z.exact_in_ulps,
-                z.terms.len(),
-                z.terms.len().div_ceil(2)
+                z.term_count,
+                z.term_count.div_ceil(2)
             ));
             ui.label("Largest summands w_k · x_k:");
             egui::Grid::new("why-zero-terms")
@@ -460,4 +475,41 @@ fn train(ui: &mut egui::Ui, app: &Relu0App) {
                 plot.line(Line::new(format!("a = {a}"), series(|e| e.train_loss, a)));
             }
         });
+}
+
+/// The first exact zero of each draw, as buttons; the chosen one is dissected.
+fn zero_events(
+    ui: &mut egui::Ui,
+    selected: &mut Option<usize>,
+    events: &[(
+        crate::backend::Precision,
+        usize,
+        &crate::experiment::volume::ZeroEvent,
+    )],
+) {
+    ui.label("First exact zero of each draw (click one):");
+    let mut chosen = *selected;
+    egui::ScrollArea::horizontal().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            for (i, (p, draw, z)) in events.iter().enumerate() {
+                let text = format!("{p} draw {draw}: batch {} layer {}", z.batch, z.layer + 1);
+                if ui.selectable_label(chosen == Some(i), text).clicked() {
+                    chosen = Some(i);
+                }
+            }
+        });
+    });
+    *selected = chosen;
+    if let Some((p, draw, z)) = chosen.and_then(|i| events.get(i)) {
+        let place = format!(
+            "{p}, draw {draw}: neuron {} of ReLU layer {}, sample {} of batch {}",
+            z.neuron,
+            z.layer + 1,
+            z.sample,
+            z.batch
+        );
+        egui::ScrollArea::vertical()
+            .id_salt("why-zero-scroll")
+            .show(ui, |ui| why_zero(ui, &place, &z.inspection));
+    }
 }

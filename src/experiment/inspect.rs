@@ -23,7 +23,9 @@ pub struct Term {
 pub struct ZeroInspection {
     /// Precision of the run that found it.
     pub precision: Precision,
-    /// Non-zero summands, largest |w·x| first.
+    /// Number of non-zero summands.
+    pub term_count: usize,
+    /// Non-zero summands, largest |w·x| first (a record may keep only the largest).
     pub terms: Vec<Term>,
     /// The bias b.
     pub bias: f64,
@@ -119,6 +121,7 @@ pub fn inspect(
         magnitude,
         ulp: unit,
         exact_in_ulps: if unit > 0.0 { exact.abs() / unit } else { 0.0 },
+        term_count: terms.len(),
         terms,
     }
 }

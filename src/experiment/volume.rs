@@ -17,6 +17,7 @@
 
 use super::Shard;
 use super::batches::{Batch, BatchCache};
+use super::inspect::{ZeroInspection, inspect};
 use super::stats::wilson95;
 pub use super::twins::Compare;
 use super::twins::{network_gradient, read_counts};
@@ -171,8 +172,25 @@ pub struct DrawRecord {
     pub shortcut_mismatches: usize,
     /// `verify`: batches where two ReLU'(0)=0 passes disagreed (must be 0).
     pub control_mismatches: usize,
+    /// The first exact zero of the draw, dissected (MLP scans with a ReLU after every Linear).
+    pub first_zero: Option<Box<ZeroEvent>>,
     /// Wall time of the draw.
     pub elapsed_s: f64,
+}
+
+/// Where an exact zero happened, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ZeroEvent {
+    /// Batch (0-based).
+    pub batch: usize,
+    /// ReLU layer (0 = first).
+    pub layer: usize,
+    /// Sample within the batch.
+    pub sample: usize,
+    /// Neuron within the layer.
+    pub neuron: usize,
+    /// Its summands (the 24 largest), exact sum and rounding unit.
+    pub inspection: ZeroInspection,
 }
 
 /// What a step produced.
@@ -325,6 +343,15 @@ impl VolumeRun {
         }
         let batch = self.batches.get(index);
         let outcome = self.evaluate(&batch).await?;
+        let needs_event = self
+            .current
+            .as_ref()
+            .is_some_and(|s| s.record.first_zero.is_none());
+        let event = if needs_event && outcome.zeros.iter().any(|&z| z > 0) {
+            self.first_zero(&batch, index).await?
+        } else {
+            None
+        };
         let state = self.current.as_mut().expect("a draw is in progress");
         let record = &mut state.record;
         record.batches_scanned += 1;
@@ -336,6 +363,9 @@ impl VolumeRun {
         record.twin_backwards += usize::from(outcome.twins_ran);
         record.shortcut_mismatches += usize::from(outcome.differ && !had_zero);
         record.control_mismatches += usize::from(outcome.control_differs);
+        if event.is_some() {
+            record.first_zero = event;
+        }
         if outcome.differ {
             record.in_s01 = true;
             record.first_diff_batch = Some(index);
@@ -370,6 +400,7 @@ impl VolumeRun {
                 twin_backwards: 0,
                 shortcut_mismatches: 0,
                 control_mismatches: 0,
+                first_zero: None,
                 elapsed_s: 0.0,
             },
             next_batch: 0,
@@ -414,6 +445,51 @@ impl VolumeRun {
             outcome.control_differs = control.as_bytes() != g0.as_bytes();
         }
         Ok(outcome)
+    }
+
+    /// Finds and dissects the first exact zero of `batch` (MLP with a ReLU after every Linear;
+    /// None otherwise). Runs once per draw, at its first batch with a zero.
+    async fn first_zero(
+        &self,
+        batch: &Batch,
+        index: usize,
+    ) -> Result<Option<Box<ZeroEvent>>, Error> {
+        let state = self.current.as_ref().expect("a draw is in progress");
+        let Network::Mlp(mlp) = &state.model else {
+            return Ok(None);
+        };
+        if !self.config.first_relu || !mlp.norms.is_empty() {
+            return Ok(None);
+        }
+        let forward = mlp.forward_constant(batch.images.clone(), self.relu(Alpha::ZERO), true);
+        let mut input = super::to_f64(batch.images.clone().into_data_async().await?)?;
+        let mut fan_in = batch.images.dims()[1];
+        for (layer, z) in forward.pre_activations.into_iter().enumerate() {
+            let width = z.dims()[1];
+            let values = super::to_f64(z.into_data_async().await?)?;
+            if let Some(at) = values.iter().position(|&v| v == 0.0) {
+                let (sample, neuron) = (at / width, at % width);
+                let dense = &mlp.layers[layer];
+                let weight = super::to_f64(dense.weight.val().into_data_async().await?)?;
+                let bias = super::to_f64(dense.bias.val().into_data_async().await?)?;
+                let column: Vec<f64> = (0..fan_in).map(|k| weight[k * width + neuron]).collect();
+                let row = &input[sample * fan_in..(sample + 1) * fan_in];
+                let mut inspection =
+                    inspect(self.config.precision, &column, row, bias[neuron], 0.0);
+                inspection.terms.truncate(24);
+                return Ok(Some(Box::new(ZeroEvent {
+                    batch: index,
+                    layer,
+                    sample,
+                    neuron,
+                    inspection,
+                })));
+            }
+            // The next layer's input: this layer's ReLU output.
+            input = values.into_iter().map(|v| v.max(0.0)).collect();
+            fan_in = width;
+        }
+        Ok(None)
     }
 
     fn relu(&self, alpha: Alpha) -> Relu0 {
