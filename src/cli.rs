@@ -358,6 +358,10 @@ struct VolumeArgs {
     /// Write one JSON line per draw to this file.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Continue a killed run: keep the draws already in FILE (same settings), run the rest and
+    /// append them to FILE.
+    #[arg(long, value_name = "FILE")]
+    resume: Option<PathBuf>,
 }
 
 impl VolumeArgs {
@@ -536,7 +540,16 @@ fn device(json: bool) -> Result<(), Error> {
 }
 
 fn volume(args: &VolumeArgs) -> Result<(), Error> {
-    let report = runner::volume(args.config(), args.out.as_deref())?;
+    let (out, resume) = match (&args.resume, &args.out) {
+        (Some(_), Some(_)) => {
+            return Err(Error::Config(
+                "--resume FILE continues FILE; give it instead of --out".into(),
+            ));
+        }
+        (Some(file), None) => (Some(file.as_path()), true),
+        (None, out) => (out.as_deref(), false),
+    };
+    let report = runner::volume(args.config(), out, resume)?;
     if args.run.json {
         print_json(&report)
     } else {

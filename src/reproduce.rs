@@ -187,7 +187,7 @@ fn volume(options: &ReproduceOptions) -> Result<Outputs, Error> {
             data: data_source(options),
             ..VolumeConfig::default()
         };
-        let r = runner::volume(config, None)?;
+        let r = runner::volume(config, None, false)?;
         let _ = writeln!(
             csv,
             "{},{},{},{},{},{},{paper}",
@@ -492,7 +492,7 @@ fn conv(options: &ReproduceOptions) -> Result<Outputs, Error> {
             batch_norm,
             ..VolumeConfig::default()
         };
-        let r = runner::volume(config, None)?;
+        let r = runner::volume(config, None, false)?;
         let name = format!("{model}{}", if batch_norm { "+bn" } else { "" });
         let mut points = Vec::new();
         for (&k, paper) in ks.iter().zip(paper) {

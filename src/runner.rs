@@ -33,14 +33,34 @@ fn writer(out: Option<&Path>) -> Result<Option<JsonlWriter>, Error> {
     out.map(JsonlWriter::create).transpose()
 }
 
-/// Runs a volume scan.
-pub fn volume(config: VolumeConfig, out: Option<&Path>) -> Result<VolumeReport, Error> {
+/// Runs a volume scan; with `resume`, `out` holds the draws of a killed run of the same
+/// settings, which are kept, and the scan continues after them.
+pub fn volume(
+    config: VolumeConfig,
+    out: Option<&Path>,
+    resume: bool,
+) -> Result<VolumeReport, Error> {
     config.validate()?;
     let dataset = data::load(config.dataset, &config.data)?;
     let compute = backend::select(config.precision, config.device)?;
     let label = format!("{} {}", config.precision, compute.describe());
     let mut run = VolumeRun::new(config, compute, &dataset)?;
-    let mut out = writer(out)?;
+    let mut out = match (out, resume) {
+        (Some(path), true) => {
+            let (records, writer) = JsonlWriter::resume(path)?;
+            let done = records
+                .into_iter()
+                .map(serde_json::from_value::<crate::experiment::volume::DrawRecord>)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    Error::Config(format!("{}: not a volume record: {e}", path.display()))
+                })?;
+            eprintln!("relu0: resuming after {} finished draws", done.len());
+            run.resume_from(done)?;
+            Some(writer)
+        }
+        (out, _) => writer(out)?,
+    };
     let bar = progress(
         run.total_draws() * run.batches_per_draw(),
         "volume",

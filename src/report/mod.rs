@@ -17,6 +17,50 @@ pub struct JsonlWriter {
 }
 
 impl JsonlWriter {
+    /// Reopens `path` to continue a killed run: returns the complete records already in it
+    /// (JSON objects, one per line) and a writer that appends after them. A last line cut
+    /// short by the kill is dropped from the file; any other unreadable line is an error.
+    pub fn resume(path: &Path) -> Result<(Vec<serde_json::Value>, Self), Error> {
+        let text = std::fs::read(path)
+            .map_err(|e| Error::Config(format!("{}: cannot resume: {e}", path.display())))?;
+        let mut records = Vec::new();
+        let mut kept = 0usize;
+        for (number, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
+            let complete = line.ends_with(b"\n");
+            match serde_json::from_slice::<serde_json::Value>(line) {
+                Ok(value) if complete && value.is_object() => {
+                    records.push(value);
+                    kept += line.len();
+                }
+                // The kill cut the last line short: drop it.
+                _ if !complete => break,
+                _ => {
+                    return Err(Error::Config(format!(
+                        "{}:{}: not a relu0 record; cannot resume from this file",
+                        path.display(),
+                        number + 1
+                    )));
+                }
+            }
+        }
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::Output(format!("{}: cannot reopen: {e}", path.display())))?;
+        file.set_len(kept as u64)
+            .map_err(|e| Error::Output(format!("{}: cannot trim: {e}", path.display())))?;
+        let mut out = BufWriter::new(file);
+        std::io::Seek::seek(&mut out, std::io::SeekFrom::End(0))
+            .map_err(|e| Error::Output(format!("{}: cannot seek: {e}", path.display())))?;
+        Ok((
+            records,
+            JsonlWriter {
+                path: path.to_path_buf(),
+                out,
+            },
+        ))
+    }
+
     /// Creates (or truncates) `path`.
     pub fn create(path: &Path) -> Result<Self, Error> {
         let file = File::create(path)
