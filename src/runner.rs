@@ -2,8 +2,9 @@
 //! bar on stderr and, optionally, one JSONL record per draw / iteration / epoch, and returns
 //! its report. The CLI commands and `reproduce` share them.
 
-use crate::backend;
+use crate::backend::{self, Compute, DeviceChoice, Precision};
 use crate::data;
+use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
 use crate::experiment::affected::{AffectedConfig, AffectedReport, AffectedRun};
 use crate::experiment::section::{SectionConfig, SectionReport};
@@ -29,6 +30,18 @@ pub fn progress(total: usize, what: &str, unit: &str, prefix: String) -> Progres
     bar
 }
 
+/// Loads the data set and selects the device a run needs, or says which of the two failed.
+pub fn prepare(
+    dataset: DatasetKind,
+    source: &DataSource,
+    precision: Precision,
+    device: DeviceChoice,
+) -> Result<(Dataset, Compute), Error> {
+    let dataset = data::load(dataset, source)?;
+    let compute = backend::select(precision, device)?;
+    Ok((dataset, compute))
+}
+
 fn writer(out: Option<&Path>) -> Result<Option<JsonlWriter>, Error> {
     out.map(JsonlWriter::create).transpose()
 }
@@ -41,8 +54,12 @@ pub fn volume(
     resume: bool,
 ) -> Result<VolumeReport, Error> {
     config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
+    let (dataset, compute) = prepare(
+        config.dataset,
+        &config.data,
+        config.precision,
+        config.device,
+    )?;
     let label = format!("{} {}", config.precision, compute.describe());
     let mut run = VolumeRun::new(config, compute, &dataset)?;
     let mut out = match (out, resume) {
@@ -67,6 +84,8 @@ pub fn volume(
         "batches",
         label,
     );
+    // Resumed draws count as done.
+    bar.set_position((run.records().len() * run.batches_per_draw()) as u64);
     let (mut done, mut in_s01) = (0usize, 0usize);
     while let Some(event) = pollster::block_on(run.step())? {
         match event {
@@ -90,8 +109,12 @@ pub fn volume(
 /// Runs the surprise experiment.
 pub fn surprise(config: SurpriseConfig, out: Option<&Path>) -> Result<SurpriseReport, Error> {
     config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
+    let (dataset, compute) = prepare(
+        config.dataset,
+        &config.data,
+        config.precision,
+        config.device,
+    )?;
     let label = format!("{} {}", config.precision, compute.describe());
     let mut run = SurpriseRun::new(config, compute, &dataset)?;
     let mut out = writer(out)?;
@@ -110,8 +133,12 @@ pub fn surprise(config: SurpriseConfig, out: Option<&Path>) -> Result<SurpriseRe
 /// Runs the affected-batches scan.
 pub fn affected(config: AffectedConfig, out: Option<&Path>) -> Result<AffectedReport, Error> {
     config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
+    let (dataset, compute) = prepare(
+        config.dataset,
+        &config.data,
+        config.precision,
+        config.device,
+    )?;
     let label = format!("{} {}", config.precision, compute.describe());
     let mut run = AffectedRun::new(config, compute, &dataset)?;
     let mut out = writer(out)?;
@@ -129,8 +156,12 @@ pub fn affected(config: AffectedConfig, out: Option<&Path>) -> Result<AffectedRe
 /// Runs the cross-section; `out` receives the grid as CSV.
 pub fn section(config: SectionConfig, out: Option<&Path>) -> Result<SectionReport, Error> {
     config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
+    let (dataset, compute) = prepare(
+        config.dataset,
+        &config.data,
+        config.precision,
+        config.device,
+    )?;
     eprintln!(
         "relu0: searching for an exact first-layer zero ({} {})",
         config.precision,
@@ -147,8 +178,12 @@ pub fn section(config: SectionConfig, out: Option<&Path>) -> Result<SectionRepor
 /// Runs a training sweep; progress lines per epoch go to stderr.
 pub fn train(config: TrainConfig, out: Option<&Path>) -> Result<TrainReport, Error> {
     config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
+    let (dataset, compute) = prepare(
+        config.dataset,
+        &config.data,
+        config.precision,
+        config.device,
+    )?;
     let label = format!("{} {}", config.precision, compute.describe());
     let epochs = config.epochs;
     let alphas = config.alphas.clone();
@@ -196,8 +231,12 @@ pub fn train(config: TrainConfig, out: Option<&Path>) -> Result<TrainReport, Err
 /// Runs the zero-rate grid.
 pub fn zeros(config: ZerosConfig, out: Option<&Path>) -> Result<ZerosReport, Error> {
     config.validate()?;
-    let dataset = data::load(config.dataset, &config.data)?;
-    let compute = backend::select(config.precision, config.device)?;
+    let (dataset, compute) = prepare(
+        config.dataset,
+        &config.data,
+        config.precision,
+        config.device,
+    )?;
     let label = format!("{} {}", config.precision, compute.describe());
     let mut run = ZerosRun::new(config, compute, &dataset)?;
     let mut out = writer(out)?;

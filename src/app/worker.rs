@@ -229,8 +229,12 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Surprise => {
             let config = settings.surprise();
             config.validate()?;
-            let dataset = data::load(config.dataset, &config.data)?;
-            let compute = backend::select(config.precision, config.device)?;
+            let (dataset, compute) = crate::runner::prepare(
+                config.dataset,
+                &config.data,
+                config.precision,
+                config.device,
+            )?;
             send(Update::Started(compute.describe()));
             let mut run = SurpriseRun::new(config, compute, &dataset)?;
             let total = run.iterations();
@@ -253,8 +257,12 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Affected => {
             let config = settings.affected();
             config.validate()?;
-            let dataset = data::load(config.dataset, &config.data)?;
-            let compute = backend::select(config.precision, config.device)?;
+            let (dataset, compute) = crate::runner::prepare(
+                config.dataset,
+                &config.data,
+                config.precision,
+                config.device,
+            )?;
             send(Update::Started(compute.describe()));
             let mut run = AffectedRun::new(config, compute, &dataset)?;
             let total = run.remaining();
@@ -277,8 +285,12 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Section => {
             let config = settings.section();
             config.validate()?;
-            let dataset = data::load(config.dataset, &config.data)?;
-            let compute = backend::select(config.precision, config.device)?;
+            let (dataset, compute) = crate::runner::prepare(
+                config.dataset,
+                &config.data,
+                config.precision,
+                config.device,
+            )?;
             send(Update::Started(compute.describe()));
             let section =
                 pollster::block_on(crate::experiment::section::run(config, compute, &dataset))?;
@@ -290,8 +302,12 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Zeros => {
             let config = settings.zeros();
             config.validate()?;
-            let dataset = data::load(config.dataset, &config.data)?;
-            let compute = backend::select(config.precision, config.device)?;
+            let (dataset, compute) = crate::runner::prepare(
+                config.dataset,
+                &config.data,
+                config.precision,
+                config.device,
+            )?;
             send(Update::Started(compute.describe()));
             let mut run = ZerosRun::new(config, compute, &dataset)?;
             let total = run.total_batches();
@@ -312,8 +328,12 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Train => {
             let config = settings.train()?;
             config.validate()?;
-            let dataset = data::load(config.dataset, &config.data)?;
-            let compute = backend::select(config.precision, config.device)?;
+            let (dataset, compute) = crate::runner::prepare(
+                config.dataset,
+                &config.data,
+                config.precision,
+                config.device,
+            )?;
             send(Update::Started(compute.describe()));
             let mut run = TrainRun::new(config, compute, &dataset)?;
             let total = run.total_batches();
