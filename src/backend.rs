@@ -174,6 +174,7 @@ fn vendor_name(id: u32) -> String {
 }
 
 /// Every adapter wgpu can see, on every graphics API.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn list_adapters() -> Vec<AdapterSummary> {
     let instance = wgpu::Instance::default();
     let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
@@ -181,6 +182,12 @@ pub fn list_adapters() -> Vec<AdapterSummary> {
         .iter()
         .map(|a| AdapterSummary::from_wgpu(&a.get_info(), a.features()))
         .collect()
+}
+
+/// The page's WebGPU adapter, once [`init_web_gpu`] found one.
+#[cfg(target_arch = "wasm32")]
+pub fn list_adapters() -> Vec<AdapterSummary> {
+    gpu().map(|(_, adapter)| vec![adapter]).unwrap_or_default()
 }
 
 /// The CPU back end, described for `relu0 device`.
@@ -204,6 +211,9 @@ pub enum BackendError {
          (apt-get install mesa-vulkan-drivers libvulkan1); --device cpu works"
     )]
     NoAdapter(String),
+    /// The browser offers no WebGPU adapter.
+    #[error("this browser offers no WebGPU adapter ({0}); the CPU back end runs f32 and f64")]
+    NoWebGpu(String),
     /// f16 asked of an adapter without `shader-f16`.
     #[error("f16 needs shader-f16, which the adapter '{0}' does not have; use --precision f32")]
     NoShaderF16(String),
@@ -249,16 +259,44 @@ impl Compute {
 /// which draws on the same wgpu device).
 type GpuRuntime = (Device, AdapterSummary, WgpuSetup);
 
+static GPU: OnceLock<Result<GpuRuntime, BackendError>> = OnceLock::new();
+
+fn describe_setup(device: Device, setup: WgpuSetup) -> GpuRuntime {
+    let summary = AdapterSummary::from_wgpu(&setup.adapter.get_info(), setup.device.features());
+    (device, summary, setup)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn runtime() -> Result<GpuRuntime, BackendError> {
-    static GPU: OnceLock<Result<GpuRuntime, BackendError>> = OnceLock::new();
     GPU.get_or_init(|| {
         let (device, setup) = Device::wgpu_options()
             .init_with_setup()
             .map_err(|e| BackendError::NoAdapter(e.to_string()))?;
-        let summary = AdapterSummary::from_wgpu(&setup.adapter.get_info(), setup.device.features());
-        Ok((device, summary, setup))
+        Ok(describe_setup(device, setup))
     })
     .clone()
+}
+
+/// In the browser the GPU is asked for once, asynchronously, before the app starts.
+#[cfg(target_arch = "wasm32")]
+fn runtime() -> Result<GpuRuntime, BackendError> {
+    GPU.get()
+        .cloned()
+        .unwrap_or_else(|| Err(BackendError::NoAdapter("WebGPU was not initialised".into())))
+}
+
+/// Asks the browser for a WebGPU adapter and device (with shader-f16 where the adapter has
+/// it) and makes it the GPU of every later run. Without WebGPU, GPU runs fail with a clear
+/// error and the CPU back end remains. Returns the adapter, or why there is none.
+#[cfg(target_arch = "wasm32")]
+pub async fn init_web_gpu() -> Result<AdapterSummary, BackendError> {
+    let outcome = Device::wgpu_options()
+        .init_with_setup_async()
+        .await
+        .map(|(device, setup)| describe_setup(device, setup))
+        .map_err(|e| BackendError::NoWebGpu(e.to_string()));
+    let stored = GPU.get_or_init(|| outcome).clone();
+    stored.map(|(_, adapter, _)| adapter)
 }
 
 fn gpu() -> Result<(Device, AdapterSummary), BackendError> {

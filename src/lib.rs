@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod backend;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod data;
 pub mod error;
@@ -22,7 +23,9 @@ pub mod experiment;
 pub mod model;
 pub mod ops;
 pub mod report;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod reproduce;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod runner;
 
 pub use error::Error;

@@ -2,11 +2,9 @@
 //! bar on stderr and, optionally, one JSONL record per draw / iteration / epoch, and returns
 //! its report. The CLI commands and `reproduce` share them.
 
-use crate::backend::{self, Compute, DeviceChoice, Precision};
-use crate::data;
-use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
 use crate::experiment::affected::{AffectedConfig, AffectedReport, AffectedRun};
+use crate::experiment::prepare;
 use crate::experiment::section::{SectionConfig, SectionReport};
 use crate::experiment::surprise::{SurpriseConfig, SurpriseReport, SurpriseRun};
 use crate::experiment::train::{TrainConfig, TrainEvent, TrainReport, TrainRun};
@@ -28,18 +26,6 @@ pub fn progress(total: usize, what: &str, unit: &str, prefix: String) -> Progres
     );
     bar.set_prefix(prefix);
     bar
-}
-
-/// Loads the data set and selects the device a run needs, or says which of the two failed.
-pub fn prepare(
-    dataset: DatasetKind,
-    source: &DataSource,
-    precision: Precision,
-    device: DeviceChoice,
-) -> Result<(Dataset, Compute), Error> {
-    let dataset = data::load(dataset, source)?;
-    let compute = backend::select(precision, device)?;
-    Ok((dataset, compute))
 }
 
 fn writer(out: Option<&Path>) -> Result<Option<JsonlWriter>, Error> {

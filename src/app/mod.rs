@@ -3,9 +3,17 @@
 //! updates; the views only draw them and send the user's intent back.
 
 pub mod explain;
+mod files;
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
 pub mod settings;
 mod views;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 pub mod worker;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::run_native;
 
 use crate::backend::{self, DeviceChoice, Precision};
 use crate::data::DatasetKind;
@@ -38,15 +46,15 @@ pub enum RunState {
 
 /// Which field a file dialog fills.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PickTarget {
+pub(crate) enum PickTarget {
     DataFolder,
     File,
 }
 
 /// A file dialog's answer.
-struct Picked {
-    target: PickTarget,
-    path: Option<std::path::PathBuf>,
+pub(crate) struct Picked {
+    pub(crate) target: PickTarget,
+    pub(crate) path: Option<std::path::PathBuf>,
 }
 
 /// What the current (or last) run produced.
@@ -117,13 +125,17 @@ pub struct Relu0App {
     section_textures: Option<[egui::TextureHandle; 2]>,
     /// The zero event dissected in the volume view.
     pub selected_zero: Option<usize>,
-    opened: web_time::Instant,
+    pub(crate) opened: web_time::Instant,
     /// Per frame: (seconds since the window opened, seconds spent building the frame).
     pub frame_log: Vec<(f64, f64)>,
     /// Print frame statistics when the window closes (`RELU0_FRAME_STATS=1`).
     pub print_frame_stats: bool,
     /// Close the window this long after it opened (smoke tests: `RELU0_EXIT_AFTER_SECONDS`).
     pub exit_after: Option<std::time::Duration>,
+    /// Data files picked in the browser, waiting to be checked and used.
+    dropped_files: files::Inbox<Result<crate::data::FileSet, String>>,
+    /// Counts started runs (the web page publishes each run's summary once).
+    pub(crate) run_generation: u64,
 }
 
 impl Relu0App {
@@ -146,6 +158,8 @@ impl Relu0App {
             frame_log: Vec::new(),
             print_frame_stats: false,
             exit_after: None,
+            dropped_files: Default::default(),
+            run_generation: 0,
         }
     }
 
@@ -182,6 +196,7 @@ impl Relu0App {
         self.section_textures = None;
         self.selected_zero = None;
         self.state = RunState::Running;
+        self.run_generation += 1;
         self.shown = self.settings.experiment;
         let ctx = ctx.clone();
         self.worker = Some(Worker::start(self.settings.clone(), move || {
@@ -206,13 +221,11 @@ impl Relu0App {
     }
 
     fn save_settings(&mut self) {
-        let result = serde_json::to_string_pretty(&self.settings)
-            .map_err(|e| e.to_string())
-            .and_then(|text| std::fs::write(&self.file, text).map_err(|e| e.to_string()));
-        self.file_message = Some(match result {
-            Ok(()) => Ok(format!("settings saved to {}", self.file)),
-            Err(e) => Err(format!("{}: cannot save: {e}", self.file)),
-        });
+        self.file_message = Some(
+            serde_json::to_string_pretty(&self.settings)
+                .map_err(|e| format!("settings cannot be written: {e}"))
+                .and_then(|text| files::deliver(&self.file, text.as_bytes(), "settings")),
+        );
     }
 
     fn load_settings(&mut self) {
@@ -276,48 +289,12 @@ impl Relu0App {
             return;
         }
         let path = std::path::Path::new(&self.file).with_extension("csv");
-        self.file_message = Some(
-            match std::fs::write(&path, crate::report::records_csv(&records)) {
-                Ok(()) => Ok(format!(
-                    "{} rows written to {}",
-                    records.len(),
-                    path.display()
-                )),
-                Err(e) => Err(format!("{}: cannot write: {e}", path.display())),
-            },
-        );
-    }
-
-    /// Opens the system file dialog on its own thread (the window keeps drawing); the choice
-    /// arrives in a later frame.
-    fn browse(&self, ctx: &egui::Context, target: PickTarget) {
-        let slot = self.picked.clone();
-        let wake = ctx.clone();
-        std::thread::spawn(move || {
-            let dialog = rfd::AsyncFileDialog::new();
-            let chosen = pollster::block_on(async {
-                match target {
-                    PickTarget::DataFolder => dialog
-                        .set_title("Data folder (IDX or CIFAR-10 .bin files)")
-                        .pick_folder()
-                        .await
-                        .map(|h| h.path().to_path_buf()),
-                    PickTarget::File => dialog
-                        .set_title("File for settings and exports")
-                        .set_file_name("relu0-settings.json")
-                        .save_file()
-                        .await
-                        .map(|h| h.path().to_path_buf()),
-                }
-            });
-            if let Ok(mut slot) = slot.lock() {
-                *slot = Some(Picked {
-                    target,
-                    path: chosen,
-                });
-            }
-            wake.request_repaint();
-        });
+        let what = format!("{} rows", records.len());
+        self.file_message = Some(files::deliver(
+            &path.display().to_string(),
+            crate::report::records_csv(&records).as_bytes(),
+            &what,
+        ));
     }
 
     /// Asks for a screenshot of the window; it is written as PNG when it arrives.
@@ -328,16 +305,16 @@ impl Relu0App {
         let callback = egui::ScreenshotCallback::new(move |image| {
             let [w, h] = image.size;
             let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-            let outcome = match image::save_buffer(
-                &path,
+            let mut png = Vec::new();
+            let outcome = image::ImageEncoder::write_image(
+                image::codecs::png::PngEncoder::new(&mut png),
                 &bytes,
                 w as u32,
                 h as u32,
-                image::ColorType::Rgba8,
-            ) {
-                Ok(()) => Ok(format!("window saved to {}", path.display())),
-                Err(e) => Err(format!("{}: cannot write: {e}", path.display())),
-            };
+                image::ExtendedColorType::Rgba8,
+            )
+            .map_err(|e| format!("the window cannot be encoded as PNG: {e}"))
+            .and_then(|()| files::deliver(&path.display().to_string(), &png, "window"));
             if let Ok(mut slot) = inbox.lock() {
                 *slot = Some(outcome);
             }
@@ -352,9 +329,46 @@ impl Relu0App {
             return;
         };
         let text = serde_json::to_string_pretty(summary).unwrap_or_default();
-        self.file_message = Some(match std::fs::write(&self.file, text) {
-            Ok(()) => Ok(format!("results written to {}", self.file)),
-            Err(e) => Err(format!("{}: cannot write: {e}", self.file)),
+        self.file_message = Some(files::deliver(&self.file, text.as_bytes(), "results"));
+    }
+
+    /// Checks picked data files by loading them; on success later runs use them, on failure
+    /// the error is shown and the previous data stays.
+    fn use_files(&mut self, picked: Result<crate::data::FileSet, String>) {
+        let outcome = picked.and_then(|set| {
+            let names = set.names().join(", ");
+            let cifar = set
+                .names()
+                .iter()
+                .any(|n| n.starts_with("data_batch") || n.starts_with("test_batch"));
+            let kind = match (cifar, self.settings.dataset) {
+                (true, _) => DatasetKind::Cifar10,
+                (false, DatasetKind::Cifar10) => DatasetKind::Mnist,
+                (false, kind) => kind,
+            };
+            let source = crate::data::DataSource::Files(set.clone());
+            crate::data::load(kind, &source)
+                .map(|dataset| {
+                    (
+                        set,
+                        kind,
+                        format!(
+                            "{names}: {} training and {} test images ({})",
+                            dataset.train.len(),
+                            dataset.test.len(),
+                            kind.name()
+                        ),
+                    )
+                })
+                .map_err(|e| e.to_string())
+        });
+        self.file_message = Some(match outcome {
+            Ok((set, kind, message)) => {
+                self.settings.files = Some(set);
+                self.settings.dataset = kind;
+                Ok(message)
+            }
+            Err(e) => Err(format!("Error: {e}")),
         });
     }
 
@@ -388,7 +402,13 @@ impl Relu0App {
         ui.horizontal(|ui| {
             ui.label("Precision");
             for p in [Precision::F16, Precision::F32, Precision::F64] {
-                ui.selectable_value(&mut s.precision, p, p.name());
+                // WebGPU has no f64: in the browser f64 is the CPU back end's.
+                let offered = !(cfg!(target_arch = "wasm32")
+                    && p == Precision::F64
+                    && s.device == DeviceChoice::Gpu);
+                if offered {
+                    ui.selectable_value(&mut s.precision, p, p.name());
+                }
             }
         });
         ui.horizontal(|ui| {
@@ -399,6 +419,12 @@ impl Relu0App {
                 (DeviceChoice::Cpu, "CPU"),
             ] {
                 ui.selectable_value(&mut s.device, d, name);
+            }
+            if cfg!(target_arch = "wasm32")
+                && s.device == DeviceChoice::Gpu
+                && s.precision == Precision::F64
+            {
+                s.precision = Precision::F32;
             }
         });
         ui.horizontal(|ui| {
@@ -495,20 +521,30 @@ impl Relu0App {
                 .response
                 .labelled_by(label.id);
             ui.end_row();
-            let label = ui.label("Data folder");
-            ui.add(egui::TextEdit::singleline(&mut s.data_dir).hint_text("embedded MNIST"))
-                .labelled_by(label.id);
-            ui.end_row();
+            if !cfg!(target_arch = "wasm32") {
+                let label = ui.label("Data folder");
+                ui.add(egui::TextEdit::singleline(&mut s.data_dir).hint_text("embedded MNIST"))
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
         });
         let mut browse = None;
         ui.horizontal(|ui| {
-            if ui.button("Browse data folder…").clicked() {
+            if cfg!(target_arch = "wasm32") {
+                if ui.button("Open data files…").on_hover_text("IDX (raw or .gz) or CIFAR-10 .bin files; read in this page, never uploaded").clicked() {
+                    files::open_data_files(ui.ctx(), &self.dropped_files);
+                }
+            } else if ui.button("Browse data folder…").clicked() {
                 browse = Some(PickTarget::DataFolder);
             }
             if ui.button("Embedded data").clicked() {
                 self.settings.data_dir.clear();
+                self.settings.files = None;
             }
         });
+        if let Some(set) = &self.settings.files {
+            ui.label(format!("Data: {}", set.names().join(", ")));
+        }
         ui.separator();
         ui.horizontal(|ui| {
             if ui.button("Run").clicked() {
@@ -538,25 +574,42 @@ impl Relu0App {
             }
         });
         ui.separator();
-        let label = ui.label("File");
-        ui.horizontal(|ui| {
-            ui.text_edit_singleline(&mut self.file)
-                .labelled_by(label.id);
-            if ui.button("Choose…").clicked() {
-                browse = Some(PickTarget::File);
+        if cfg!(target_arch = "wasm32") {
+            if ui
+                .button("Copy link to these settings")
+                .on_hover_text(
+                    "The page's address with these settings; add &autorun=1 to start on opening",
+                )
+                .clicked()
+            {
+                let link = files::settings_link(&self.settings);
+                ui.ctx().copy_text(link.clone());
+                self.file_message = Some(Ok(format!("link copied: {link}")));
             }
-        });
-        if let Some(target) = browse {
-            self.browse(ui.ctx(), target);
-        }
-        ui.horizontal(|ui| {
-            if ui.button("Save settings").clicked() {
+            if ui.button("Download settings").clicked() {
                 self.save_settings();
             }
-            if ui.button("Load settings").clicked() {
-                self.load_settings();
-            }
-        });
+        } else {
+            let label = ui.label("File");
+            ui.horizontal(|ui| {
+                ui.text_edit_singleline(&mut self.file)
+                    .labelled_by(label.id);
+                if ui.button("Choose…").clicked() {
+                    browse = Some(PickTarget::File);
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.button("Save settings").clicked() {
+                    self.save_settings();
+                }
+                if ui.button("Load settings").clicked() {
+                    self.load_settings();
+                }
+            });
+        }
+        if let Some(target) = browse {
+            files::browse(ui.ctx(), target, &self.picked);
+        }
         ui.horizontal(|ui| {
             if ui.button("Export JSON").clicked() {
                 self.export_results();
@@ -597,6 +650,9 @@ impl eframe::App for Relu0App {
                     ))
                 }
             }
+        }
+        if let Some(dropped) = files::take(&self.dropped_files) {
+            self.use_files(dropped);
         }
         if let Some(outcome) = self
             .screenshot_message
@@ -644,6 +700,8 @@ impl eframe::App for Relu0App {
         let at = frame_started.duration_since(self.opened).as_secs_f64();
         self.frame_log
             .push((at, frame_started.elapsed().as_secs_f64()));
+        #[cfg(target_arch = "wasm32")]
+        web::publish(self);
     }
 
     fn on_exit(&mut self) {
@@ -675,66 +733,3 @@ pub fn frame_stats(log: &[(f64, f64)]) -> String {
         quantile(intervals, 0.95),
     )
 }
-
-/// Opens the window, optionally with preset number `preset` (from 1) loaded and, with `run`,
-/// started; the GPU context is the one burn computes on when there is an adapter.
-pub fn run_native(preset: Option<usize>, run: bool) -> Result<(), crate::Error> {
-    let launched = web_time::Instant::now();
-    let chosen = match preset {
-        None => None,
-        Some(n) => {
-            let all = presets();
-            let count = all.len();
-            Some(
-                all.into_iter()
-                    .nth(n.wrapping_sub(1))
-                    .ok_or_else(|| {
-                        crate::Error::Config(format!(
-                            "--preset {n}: there are presets 1 to {count}"
-                        ))
-                    })?
-                    .settings,
-            )
-        }
-    };
-    let machine = Relu0App::describe_machine();
-    let mut options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("relu0: ReLU'(0) in finite precision")
-            .with_inner_size([1280.0, 800.0]),
-        ..Default::default()
-    };
-    if let Some(setup) = backend::wgpu_setup() {
-        options.wgpu_options.wgpu_setup =
-            egui_wgpu::WgpuSetup::Existing(egui_wgpu::WgpuSetupExisting {
-                instance: setup.instance,
-                adapter: setup.adapter,
-                device: setup.device,
-                queue: setup.queue,
-            });
-    }
-    eframe::run_native(
-        "relu0",
-        options,
-        Box::new(move |cc| {
-            let mut app = Relu0App::new(machine);
-            app.opened = launched;
-            app.print_frame_stats = std::env::var_os("RELU0_FRAME_STATS").is_some();
-            if let Some(settings) = chosen {
-                app.settings = settings;
-            }
-            if run {
-                app.start(&cc.egui_ctx);
-            }
-            app.exit_after = std::env::var("RELU0_EXIT_AFTER_SECONDS")
-                .ok()
-                .and_then(|v| v.parse::<f64>().ok())
-                .filter(|s| s.is_finite() && *s >= 0.0)
-                .map(std::time::Duration::from_secs_f64);
-            Ok(Box::new(app))
-        }),
-    )
-    .map_err(|e| crate::Error::Device(format!("the window could not open: {e}")))
-}
-
-use eframe::egui_wgpu;

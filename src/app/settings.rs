@@ -2,7 +2,7 @@
 //! the conversion to each experiment's config. Saved and loaded as JSON.
 
 use crate::backend::{DeviceChoice, Precision};
-use crate::data::{DataSource, DatasetKind};
+use crate::data::{DataSource, DatasetKind, FileSet};
 use crate::error::Error;
 use crate::experiment::affected::AffectedConfig;
 use crate::experiment::section::SectionConfig;
@@ -104,6 +104,9 @@ pub struct Settings {
     /// Volume: run f16 (on a GPU with shader-f16), f32 and f64 one after the other, side by
     /// side in the plots.
     pub all_precisions: bool,
+    /// Data files held in memory (picked in the browser); they take the place of `data_dir`.
+    #[serde(skip)]
+    pub files: Option<FileSet>,
 }
 
 impl Default for Settings {
@@ -130,6 +133,7 @@ impl Default for Settings {
             grid: 100,
             verify: true,
             all_precisions: false,
+            files: None,
         }
     }
 }
@@ -240,7 +244,9 @@ pub fn presets() -> Vec<Preset> {
 impl Settings {
     fn data(&self) -> DataSource {
         let dir = self.data_dir.trim();
-        if dir.is_empty() {
+        if let Some(files) = &self.files {
+            DataSource::Files(files.clone())
+        } else if dir.is_empty() {
             DataSource::Embedded
         } else {
             DataSource::Dir(dir.into())
@@ -393,4 +399,147 @@ impl Settings {
             ..TrainConfig::default()
         })
     }
+}
+
+/// Settings read from a link: the query (or fragment) of a URL such as
+/// `?preset=1&draws=5&precision=f16&autorun=1`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkSettings {
+    /// The settings the link describes.
+    pub settings: Settings,
+    /// `autorun=1`: start the run as the page opens.
+    pub autorun: bool,
+}
+
+/// Reads settings from a URL query or fragment (a leading `?` or `#` is skipped).
+///
+/// `preset=N` (from 1) starts from that preset, then every other `key=value` sets the setting
+/// of that name (the names of the settings JSON, e.g. `draws`, `precision`, `batch_norm`);
+/// `autorun=1|true` asks to start. An unknown key or a value of the wrong type is an error
+/// naming it; nothing is applied then.
+pub fn from_query(query: &str) -> Result<LinkSettings, Error> {
+    let query = query.trim_start_matches(['?', '#']);
+    let mut pairs = Vec::new();
+    for part in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        pairs.push((percent_decode(key)?, percent_decode(value)?));
+    }
+    let mut base = Settings::default();
+    let mut autorun = false;
+    if let Some((_, n)) = pairs.iter().find(|(k, _)| k == "preset") {
+        let all = presets();
+        let count = all.len();
+        let index: usize = n.parse().map_err(|_| {
+            Error::Config(format!(
+                "preset '{n}' is not a number (presets 1 to {count})"
+            ))
+        })?;
+        base = all
+            .into_iter()
+            .nth(index.wrapping_sub(1))
+            .ok_or_else(|| {
+                Error::Config(format!("preset {index}: there are presets 1 to {count}"))
+            })?
+            .settings;
+    }
+    let mut json = serde_json::to_value(&base)
+        .map_err(|e| Error::Config(format!("settings cannot be written: {e}")))?;
+    let fields = json
+        .as_object_mut()
+        .ok_or_else(|| Error::Config("settings are not an object".into()))?;
+    for (key, value) in pairs {
+        match key.as_str() {
+            "preset" => {}
+            "autorun" => {
+                autorun = match value.as_str() {
+                    "" | "1" | "true" | "yes" => true,
+                    "0" | "false" | "no" => false,
+                    other => {
+                        return Err(Error::Config(format!("autorun '{other}' is not 0 or 1")));
+                    }
+                }
+            }
+            _ => {
+                let Some(current) = fields.get_mut(&key) else {
+                    return Err(Error::Config(format!(
+                        "unknown setting '{key}' in the link"
+                    )));
+                };
+                *current = match current {
+                    serde_json::Value::String(_) => serde_json::Value::String(value),
+                    _ => serde_json::from_str(&value).map_err(|_| {
+                        Error::Config(format!("setting {key}: '{value}' is not a valid value"))
+                    })?,
+                };
+            }
+        }
+    }
+    let settings: Settings = serde_json::from_value(json)
+        .map_err(|e| Error::Config(format!("the link's settings are not valid: {e}")))?;
+    Ok(LinkSettings { settings, autorun })
+}
+
+/// The query (without `?`) that [`from_query`] reads back as `settings`: every setting that
+/// differs from the defaults.
+pub fn to_query(settings: &Settings) -> String {
+    let (Ok(serde_json::Value::Object(now)), Ok(serde_json::Value::Object(default))) = (
+        serde_json::to_value(settings),
+        serde_json::to_value(Settings::default()),
+    ) else {
+        return String::new();
+    };
+    now.iter()
+        .filter(|(key, value)| default.get(*key) != Some(*value))
+        .map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{key}={}", percent_encode(&text))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> Result<String, Error> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| {
+                        Error::Config(format!("bad %-escape in the link near '{}'", &text[i..]))
+                    })?;
+                out.push(hex);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| Error::Config("the link is not UTF-8 text".into()))
 }

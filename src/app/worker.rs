@@ -1,6 +1,8 @@
-//! Runs one experiment off the UI thread and streams what it produces. The UI only reads
-//! updates and sets the control flags (stop, pause, single step); errors and panics inside the
-//! run come back as an update, never as a crash of the app.
+//! Runs one experiment beside the UI and streams what it produces: on its own thread on the
+//! desktop, as a task on the browser's event loop on the web (yielding between steps so the
+//! page keeps drawing). The UI only reads updates and sets the control flags (stop, pause,
+//! single step); errors (and, on the desktop, panics) inside the run come back as an update,
+//! never as a crash of the app.
 
 use super::settings::{ExperimentKind, Settings};
 use crate::backend::{self, Precision};
@@ -16,6 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
+use web_time::Instant;
 
 /// Something the running experiment produced.
 #[derive(Clone, Debug)]
@@ -52,16 +55,59 @@ pub enum Update {
 }
 
 /// Flags the UI sets and the worker reads between steps.
-#[derive(Default)]
 pub struct Control {
     stop: AtomicBool,
     paused: AtomicBool,
     steps: AtomicUsize,
+    /// When the run last gave the event loop back (web only).
+    last_yield: std::sync::Mutex<Instant>,
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Control {
+            stop: AtomicBool::new(false),
+            paused: AtomicBool::new(false),
+            steps: AtomicUsize::new(0),
+            last_yield: std::sync::Mutex::new(Instant::now()),
+        }
+    }
+}
+
+/// Waits `duration`: the thread sleeps on the desktop; the browser gets its event loop back.
+async fn sleep(duration: Duration) {
+    #[cfg(not(target_arch = "wasm32"))]
+    std::thread::sleep(duration);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let millis = duration.as_millis() as i32;
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ =
+                    window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
 }
 
 impl Control {
-    /// Waits while paused (letting single steps through); false once stopped.
-    fn proceed(&self) -> bool {
+    /// Waits while paused (letting single steps through); false once stopped. On the web it
+    /// also hands the event loop back every few milliseconds so the page stays live.
+    async fn proceed(&self) -> bool {
+        if cfg!(target_arch = "wasm32") {
+            let due = self
+                .last_yield
+                .lock()
+                .map(|last| last.elapsed() > Duration::from_millis(12))
+                .unwrap_or(true);
+            if due {
+                sleep(Duration::ZERO).await;
+                if let Ok(mut last) = self.last_yield.lock() {
+                    *last = Instant::now();
+                }
+            }
+        }
         loop {
             if self.stop.load(Ordering::Relaxed) {
                 return false;
@@ -76,7 +122,7 @@ impl Control {
             {
                 return true;
             }
-            std::thread::sleep(Duration::from_millis(15));
+            sleep(Duration::from_millis(15)).await;
         }
     }
 }
@@ -89,37 +135,39 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts `settings`' experiment on a new thread; `wake` is called after every update (the
+    /// Starts `settings`' experiment beside the UI; `wake` is called after every update (the
     /// UI asks for a repaint there).
     pub fn start(settings: Settings, wake: impl Fn() + Send + 'static) -> Self {
         let (tx, updates) = channel();
         let control = Arc::new(Control::default());
         let flags = control.clone();
+        let send = move |update: Update| {
+            let _ = tx.send(update);
+            wake();
+        };
+        #[cfg(not(target_arch = "wasm32"))]
         std::thread::Builder::new()
             .name("relu0-experiment".into())
             .spawn(move || {
-                let send = |update: Update| {
-                    let _ = tx.send(update);
-                    wake();
-                };
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run(&settings, &flags, &send)
+                    pollster::block_on(run(&settings, &flags, &send))
                 }));
-                match outcome {
-                    Ok(Ok(true)) => {}
-                    Ok(Ok(false)) => send(Update::Stopped),
-                    Ok(Err(e)) => send(Update::Failed(e.to_string())),
-                    Err(panic) => {
-                        let message = panic
-                            .downcast_ref::<String>()
-                            .cloned()
-                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                            .unwrap_or_else(|| "unknown".into());
-                        send(Update::Failed(format!("the run failed inside: {message}")));
-                    }
-                }
+                let outcome = outcome.unwrap_or_else(|panic| {
+                    let message = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "unknown".into());
+                    Err(Error::Device(format!("the run failed inside: {message}")))
+                });
+                finish(outcome, &send);
             })
             .expect("a thread can be spawned");
+        #[cfg(target_arch = "wasm32")]
+        wasm_bindgen_futures::spawn_local(async move {
+            let outcome = run(&settings, &flags, &send).await;
+            finish(outcome, &send);
+        });
         Worker {
             updates,
             control,
@@ -171,12 +219,41 @@ impl Drop for Worker {
     }
 }
 
+/// The last update of a run that did not finish on its own.
+fn finish(outcome: Result<bool, Error>, send: &dyn Fn(Update)) {
+    match outcome {
+        Ok(true) => {}
+        Ok(false) => send(Update::Stopped),
+        Err(e) => send(Update::Failed(e.to_string())),
+    }
+}
+
+/// In the browser, f16 on an adapter without shader-f16 (or without WebGPU) runs in f32 with
+/// a notice instead of failing: the page should work on every machine.
+fn web_fallback(mut settings: Settings, send: &dyn Fn(Update)) -> Settings {
+    if cfg!(target_arch = "wasm32")
+        && settings.precision == Precision::F16
+        && !settings.all_precisions
+        && let Err(e) = backend::select(Precision::F16, settings.device)
+    {
+        send(Update::Notice(format!(
+            "f16 unavailable, running f32 instead: {e}"
+        )));
+        settings.precision = Precision::F32;
+        if settings.device == backend::DeviceChoice::Cpu {
+            settings.device = backend::DeviceChoice::Auto;
+        }
+    }
+    settings
+}
+
 fn report<T: serde::Serialize>(report: &T) -> serde_json::Value {
     serde_json::to_value(report).unwrap_or(serde_json::Value::Null)
 }
 
 /// Runs the experiment to its end; Ok(false) when stopped.
-fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<bool, Error> {
+async fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<bool, Error> {
+    let settings = &web_fallback(settings.clone(), send);
     match settings.experiment {
         ExperimentKind::Volume => {
             let configs = settings.volumes();
@@ -203,10 +280,10 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
                 let total = run.total_draws() * run.batches_per_draw();
                 let mut done = 0;
                 loop {
-                    if !control.proceed() {
+                    if !control.proceed().await {
                         return Ok(false);
                     }
-                    match pollster::block_on(run.step())? {
+                    match run.step().await? {
                         None => break,
                         Some(VolumeEvent::Batch { .. }) => done += 1,
                         Some(VolumeEvent::Draw(record)) => {
@@ -229,7 +306,7 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Surprise => {
             let config = settings.surprise();
             config.validate()?;
-            let (dataset, compute) = crate::runner::prepare(
+            let (dataset, compute) = crate::experiment::prepare(
                 config.dataset,
                 &config.data,
                 config.precision,
@@ -239,8 +316,8 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
             let mut run = SurpriseRun::new(config, compute, &dataset)?;
             let total = run.iterations();
             let mut done = 0;
-            while control.proceed() {
-                match pollster::block_on(run.step())? {
+            while control.proceed().await {
+                match run.step().await? {
                     None => {
                         send(Update::Finished(report(&run.report())));
                         return Ok(true);
@@ -257,7 +334,7 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Affected => {
             let config = settings.affected();
             config.validate()?;
-            let (dataset, compute) = crate::runner::prepare(
+            let (dataset, compute) = crate::experiment::prepare(
                 config.dataset,
                 &config.data,
                 config.precision,
@@ -267,8 +344,8 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
             let mut run = AffectedRun::new(config, compute, &dataset)?;
             let total = run.remaining();
             let mut done = 0;
-            while control.proceed() {
-                match pollster::block_on(run.step())? {
+            while control.proceed().await {
+                match run.step().await? {
                     None => {
                         send(Update::Finished(report(&run.report())));
                         return Ok(true);
@@ -285,15 +362,14 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Section => {
             let config = settings.section();
             config.validate()?;
-            let (dataset, compute) = crate::runner::prepare(
+            let (dataset, compute) = crate::experiment::prepare(
                 config.dataset,
                 &config.data,
                 config.precision,
                 config.device,
             )?;
             send(Update::Started(compute.describe()));
-            let section =
-                pollster::block_on(crate::experiment::section::run(config, compute, &dataset))?;
+            let section = crate::experiment::section::run(config, compute, &dataset).await?;
             let summary = report(&section);
             send(Update::Section(Box::new(section)));
             send(Update::Finished(summary));
@@ -302,7 +378,7 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Zeros => {
             let config = settings.zeros();
             config.validate()?;
-            let (dataset, compute) = crate::runner::prepare(
+            let (dataset, compute) = crate::experiment::prepare(
                 config.dataset,
                 &config.data,
                 config.precision,
@@ -312,8 +388,8 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
             let mut run = ZerosRun::new(config, compute, &dataset)?;
             let total = run.total_batches();
             let mut done = 0;
-            while control.proceed() {
-                match pollster::block_on(run.step())? {
+            while control.proceed().await {
+                match run.step().await? {
                     None => {
                         send(Update::Finished(report(&run.report())));
                         return Ok(true);
@@ -328,7 +404,7 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
         ExperimentKind::Train => {
             let config = settings.train()?;
             config.validate()?;
-            let (dataset, compute) = crate::runner::prepare(
+            let (dataset, compute) = crate::experiment::prepare(
                 config.dataset,
                 &config.data,
                 config.precision,
@@ -338,8 +414,8 @@ fn run(settings: &Settings, control: &Control, send: &dyn Fn(Update)) -> Result<
             let mut run = TrainRun::new(config, compute, &dataset)?;
             let total = run.total_batches();
             let mut done = 0;
-            while control.proceed() {
-                match pollster::block_on(run.step())? {
+            while control.proceed().await {
+                match run.step().await? {
                     None => {
                         send(Update::Finished(report(&run.report())));
                         return Ok(true);

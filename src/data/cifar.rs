@@ -118,27 +118,38 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<CifarSplit, CifarError> {
     Ok(CifarSplit { images, labels })
 }
 
-fn read(path: &Path) -> Result<CifarSplit, CifarError> {
+fn read(path: &Path) -> Result<(String, Vec<u8>), CifarError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| CifarError::Io {
         name: name.clone(),
         reason: e.to_string(),
     })?;
-    parse(&name, &bytes)
+    Ok((name, bytes))
 }
 
 /// Loads `data_batch_1..5.bin` (training) and `test_batch.bin` (test) from `dir`.
 pub fn load_dir(dir: &Path) -> Result<(CifarSplit, CifarSplit), CifarError> {
+    load_with(|file| read(&dir.join(file)))
+}
+
+/// Loads the six files through `read`, which maps a file name to (name for messages, bytes).
+pub fn load_with(
+    mut read: impl FnMut(&str) -> Result<(String, Vec<u8>), CifarError>,
+) -> Result<(CifarSplit, CifarSplit), CifarError> {
+    let mut part = |file: &str| {
+        let (name, bytes) = read(file)?;
+        parse(&name, &bytes)
+    };
     let mut train = CifarSplit {
         images: Vec::new(),
         labels: Vec::new(),
     };
     for k in 1..=5 {
-        let part = read(&dir.join(format!("data_batch_{k}.bin")))?;
-        train.images.extend(part.images);
-        train.labels.extend(part.labels);
+        let batch = part(&format!("data_batch_{k}.bin"))?;
+        train.images.extend(batch.images);
+        train.labels.extend(batch.labels);
     }
-    let test = read(&dir.join("test_batch.bin"))?;
+    let test = part("test_batch.bin")?;
     Ok((train, test))
 }
 

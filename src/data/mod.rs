@@ -7,7 +7,8 @@ pub mod idx;
 
 use idx::IdxError;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Which data set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,6 +57,44 @@ pub enum DataSource {
     Embedded,
     /// A directory holding the four IDX files (raw or `.gz`), or CIFAR-10's six `.bin` files.
     Dir(PathBuf),
+    /// The same files held in memory (picked in the browser, never uploaded). Saved settings
+    /// record their names only, so this source cannot be read back from JSON.
+    #[serde(skip_deserializing)]
+    Files(FileSet),
+}
+
+/// Files by name with their bytes, e.g. from the browser's file picker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSet {
+    files: Arc<Vec<(String, Vec<u8>)>>,
+}
+
+impl FileSet {
+    /// Holds `files` (name without directory, bytes).
+    pub fn new(files: Vec<(String, Vec<u8>)>) -> Self {
+        FileSet {
+            files: Arc::new(files),
+        }
+    }
+
+    /// The files' names.
+    pub fn names(&self) -> Vec<&str> {
+        self.files.iter().map(|(name, _)| name.as_str()).collect()
+    }
+
+    /// The bytes of the file called `name`.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+}
+
+impl Serialize for FileSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.names().serialize(serializer)
+    }
 }
 
 impl std::str::FromStr for DataSource {
@@ -74,6 +113,7 @@ impl std::fmt::Display for DataSource {
         match self {
             DataSource::Embedded => f.write_str("embedded"),
             DataSource::Dir(p) => write!(f, "{}", p.display()),
+            DataSource::Files(set) => write!(f, "files: {}", set.names().join(", ")),
         }
     }
 }
@@ -234,25 +274,56 @@ pub struct Dataset {
     pub test: Split,
 }
 
-fn find(dir: &Path, stem: &str) -> Result<PathBuf, DataError> {
-    [dir.join(stem), dir.join(format!("{stem}.gz"))]
-        .into_iter()
-        .find(|p| p.is_file())
-        .ok_or_else(|| DataError::Missing {
-            dir: dir.display().to_string(),
+/// Where `stem` (or `stem.gz`) is in a source: its name for messages and its bytes.
+fn read_named(source: &DataSource, stem: &str) -> Result<(String, Vec<u8>), DataError> {
+    let gz = format!("{stem}.gz");
+    match source {
+        DataSource::Embedded => Err(DataError::Missing {
+            dir: "the embedded data".into(),
             stem: stem.to_string(),
-        })
+        }),
+        DataSource::Dir(dir) => {
+            let path = [dir.join(stem), dir.join(&gz)]
+                .into_iter()
+                .find(|p| p.is_file())
+                .ok_or_else(|| DataError::Missing {
+                    dir: dir.display().to_string(),
+                    stem: stem.to_string(),
+                })?;
+            Ok((path.display().to_string(), idx::read_file(&path)?))
+        }
+        DataSource::Files(set) => [stem, gz.as_str()]
+            .into_iter()
+            .find_map(|name| {
+                set.get(name)
+                    .map(|bytes| (name.to_string(), bytes.to_vec()))
+            })
+            .ok_or_else(|| DataError::Missing {
+                dir: "the chosen files".into(),
+                stem: stem.to_string(),
+            }),
+    }
 }
 
-fn load_split(dir: &Path, prefix: &str) -> Result<Split, DataError> {
-    let images = find(dir, &format!("{prefix}-images-idx3-ubyte"))?;
-    let labels = find(dir, &format!("{prefix}-labels-idx1-ubyte"))?;
-    Ok(Split::from_idx(
-        &images.display().to_string(),
-        idx::read_file(&images)?,
-        &labels.display().to_string(),
-        idx::read_file(&labels)?,
-    )?)
+fn load_split(source: &DataSource, prefix: &str) -> Result<Split, DataError> {
+    let (images_name, images) = read_named(source, &format!("{prefix}-images-idx3-ubyte"))?;
+    let (labels_name, labels) = read_named(source, &format!("{prefix}-labels-idx1-ubyte"))?;
+    Ok(Split::from_idx(&images_name, images, &labels_name, labels)?)
+}
+
+fn load_cifar(source: &DataSource) -> Result<(cifar::CifarSplit, cifar::CifarSplit), DataError> {
+    match source {
+        DataSource::Dir(dir) => Ok(cifar::load_dir(dir)?),
+        DataSource::Files(set) => Ok(cifar::load_with(|name| {
+            set.get(name)
+                .map(|bytes| (name.to_string(), bytes.to_vec()))
+                .ok_or_else(|| cifar::CifarError::Io {
+                    name: name.to_string(),
+                    reason: "not among the chosen files".into(),
+                })
+        })?),
+        DataSource::Embedded => Err(DataError::NotEmbedded(DatasetKind::Cifar10.name())),
+    }
 }
 
 /// Loads a data set from its source.
@@ -264,11 +335,11 @@ pub fn load(kind: DatasetKind, source: &DataSource) -> Result<Dataset, DataError
             }
             (embedded::train()?, embedded::test()?)
         }
-        DataSource::Dir(dir) if kind == DatasetKind::Cifar10 => {
-            let (train, test) = cifar::load_dir(dir)?;
+        source if kind == DatasetKind::Cifar10 => {
+            let (train, test) = load_cifar(source)?;
             (Split::from_cifar(train), Split::from_cifar(test))
         }
-        DataSource::Dir(dir) => (load_split(dir, "train")?, load_split(dir, "t10k")?),
+        source => (load_split(source, "train")?, load_split(source, "t10k")?),
     };
     Ok(Dataset {
         kind,

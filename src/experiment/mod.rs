@@ -14,6 +14,18 @@ pub mod twins;
 pub mod volume;
 pub mod zeros;
 
+/// Loads the data set and selects the device a run needs, or says which of the two failed.
+pub fn prepare(
+    dataset: crate::data::DatasetKind,
+    source: &crate::data::DataSource,
+    precision: crate::backend::Precision,
+    device: crate::backend::DeviceChoice,
+) -> Result<(crate::data::Dataset, crate::backend::Compute), crate::error::Error> {
+    let dataset = crate::data::load(dataset, source)?;
+    let compute = crate::backend::select(precision, device)?;
+    Ok((dataset, compute))
+}
+
 /// Tensor data as f64 values on the host, whatever its float element type.
 pub fn to_f64(data: burn::tensor::TensorData) -> Result<Vec<f64>, crate::error::Error> {
     data.convert_dtype(burn::tensor::DType::F64)
