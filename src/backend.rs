@@ -133,7 +133,12 @@ pub struct AdapterSummary {
 impl AdapterSummary {
     fn from_wgpu(info: &wgpu::AdapterInfo, features: wgpu::Features) -> Self {
         AdapterSummary {
-            name: info.name.clone(),
+            // Browsers may hide the adapter's name.
+            name: if info.name.is_empty() {
+                format!("unnamed {:?} adapter", info.device_type)
+            } else {
+                info.name.clone()
+            },
             vendor: vendor_name(info.vendor),
             backend: format!("{:?}", info.backend),
             device_type: format!("{:?}", info.device_type),

@@ -165,6 +165,10 @@ struct TrainArgs {
     /// Write one JSON line per epoch to this file.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Continue a killed run: keep the records already in FILE (same settings), run the rest
+    /// and append them to FILE.
+    #[arg(long, value_name = "FILE")]
+    resume: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -262,6 +266,10 @@ struct AffectedArgs {
     /// Write one JSON line per draw to this file.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Continue a killed run: keep the records already in FILE (same settings), run the rest
+    /// and append them to FILE.
+    #[arg(long, value_name = "FILE")]
+    resume: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -539,16 +547,22 @@ fn device(json: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// The output file and whether to resume it, from `--out` and `--resume`.
+fn output<'a>(
+    out: &'a Option<PathBuf>,
+    resume: &'a Option<PathBuf>,
+) -> Result<(Option<&'a std::path::Path>, bool), Error> {
+    match (resume, out) {
+        (Some(_), Some(_)) => Err(Error::Config(
+            "--resume FILE continues FILE; give it instead of --out".into(),
+        )),
+        (Some(file), None) => Ok((Some(file.as_path()), true)),
+        (None, out) => Ok((out.as_deref(), false)),
+    }
+}
+
 fn volume(args: &VolumeArgs) -> Result<(), Error> {
-    let (out, resume) = match (&args.resume, &args.out) {
-        (Some(_), Some(_)) => {
-            return Err(Error::Config(
-                "--resume FILE continues FILE; give it instead of --out".into(),
-            ));
-        }
-        (Some(file), None) => (Some(file.as_path()), true),
-        (None, out) => (out.as_deref(), false),
-    };
+    let (out, resume) = output(&args.out, &args.resume)?;
     let report = runner::volume(args.config(), out, resume)?;
     if args.run.json {
         print_json(&report)
@@ -612,7 +626,8 @@ fn affected(args: &AffectedArgs) -> Result<(), Error> {
         shard: args.shard,
         max_batches: args.max_batches,
     };
-    let report = runner::affected(config, args.out.as_deref())?;
+    let (out, resume) = output(&args.out, &args.resume)?;
+    let report = runner::affected(config, out, resume)?;
     if args.run.json {
         return print_json(&report);
     }
@@ -666,7 +681,8 @@ impl TrainArgs {
 }
 
 fn train(args: &TrainArgs) -> Result<(), Error> {
-    let report = runner::train(args.config(), args.out.as_deref())?;
+    let (out, resume) = output(&args.out, &args.resume)?;
+    let report = runner::train(args.config(), out, resume)?;
     if args.run.json {
         return print_json(&report);
     }

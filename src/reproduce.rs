@@ -382,7 +382,7 @@ fn affected(options: &ReproduceOptions) -> Result<Outputs, Error> {
         data: data_source(options),
         ..AffectedConfig::default()
     };
-    let r = runner::affected(config, None)?;
+    let r = runner::affected(config, None, false)?;
     let mut csv = String::from(
         "semantics,draws,draws_affected,draws_affected_share,pairs,pairs_differing,pairs_differing_share,q0,q25,q50,q75,q100\n",
     );
@@ -644,7 +644,7 @@ fn train(options: &ReproduceOptions) -> Result<Outputs, Error> {
             data: data_source(options),
             ..TrainConfig::default()
         };
-        let r = runner::train(config, None)?;
+        let r = runner::train(config, None, false)?;
         let name = if batch_norm {
             "batch norm"
         } else {

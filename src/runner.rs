@@ -32,6 +32,29 @@ fn writer(out: Option<&Path>) -> Result<Option<JsonlWriter>, Error> {
     out.map(JsonlWriter::create).transpose()
 }
 
+/// Reopens `path` to continue a killed run: its complete records, read as `T`, and a writer
+/// appending after them.
+fn reopen<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<(Vec<T>, JsonlWriter), Error> {
+    let (records, writer) = JsonlWriter::resume(path)?;
+    let records = records
+        .into_iter()
+        .enumerate()
+        .map(|(line, record)| {
+            serde_json::from_value::<T>(record).map_err(|e| {
+                Error::Config(format!(
+                    "{}:{}: not a {what} record: {e}",
+                    path.display(),
+                    line + 1
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((records, writer))
+}
+
 /// Runs a volume scan; with `resume`, `out` holds the draws of a killed run of the same
 /// settings, which are kept, and the scan continues after them.
 pub fn volume(
@@ -50,14 +73,7 @@ pub fn volume(
     let mut run = VolumeRun::new(config, compute, &dataset)?;
     let mut out = match (out, resume) {
         (Some(path), true) => {
-            let (records, writer) = JsonlWriter::resume(path)?;
-            let done = records
-                .into_iter()
-                .map(serde_json::from_value::<crate::experiment::volume::DrawRecord>)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| {
-                    Error::Config(format!("{}: not a volume record: {e}", path.display()))
-                })?;
+            let (done, writer) = reopen(path, "volume")?;
             eprintln!("relu0: resuming after {} finished draws", done.len());
             run.resume_from(done)?;
             Some(writer)
@@ -116,8 +132,13 @@ pub fn surprise(config: SurpriseConfig, out: Option<&Path>) -> Result<SurpriseRe
     Ok(run.report())
 }
 
-/// Runs the affected-batches scan.
-pub fn affected(config: AffectedConfig, out: Option<&Path>) -> Result<AffectedReport, Error> {
+/// Runs the affected-batches scan; with `resume`, `out` holds the draws of a killed run of
+/// the same settings, which are kept.
+pub fn affected(
+    config: AffectedConfig,
+    out: Option<&Path>,
+    resume: bool,
+) -> Result<AffectedReport, Error> {
     config.validate()?;
     let (dataset, compute) = prepare(
         config.dataset,
@@ -127,8 +148,22 @@ pub fn affected(config: AffectedConfig, out: Option<&Path>) -> Result<AffectedRe
     )?;
     let label = format!("{} {}", config.precision, compute.describe());
     let mut run = AffectedRun::new(config, compute, &dataset)?;
-    let mut out = writer(out)?;
-    let bar = progress(run.remaining(), "affected", "draws", label);
+    let mut out = match (out, resume) {
+        (Some(path), true) => {
+            let (done, writer) = reopen(path, "affected")?;
+            eprintln!("relu0: resuming after {} finished draws", done.len());
+            run.resume_from(done)?;
+            Some(writer)
+        }
+        (out, _) => writer(out)?,
+    };
+    let bar = progress(
+        run.records().len() + run.remaining(),
+        "affected",
+        "draws",
+        label,
+    );
+    bar.set_position(run.records().len() as u64);
     while let Some(record) = pollster::block_on(run.step())? {
         bar.inc(1);
         if let Some(out) = out.as_mut() {
@@ -161,8 +196,10 @@ pub fn section(config: SectionConfig, out: Option<&Path>) -> Result<SectionRepor
     Ok(report)
 }
 
-/// Runs a training sweep; progress lines per epoch go to stderr.
-pub fn train(config: TrainConfig, out: Option<&Path>) -> Result<TrainReport, Error> {
+/// Runs a training sweep; progress lines per epoch go to stderr. With `resume`, `out` holds
+/// the epochs of a killed sweep of the same settings: finished runs are kept, the cut one is
+/// trained again from its start.
+pub fn train(config: TrainConfig, out: Option<&Path>, resume: bool) -> Result<TrainReport, Error> {
     config.validate()?;
     let (dataset, compute) = prepare(
         config.dataset,
@@ -174,8 +211,25 @@ pub fn train(config: TrainConfig, out: Option<&Path>) -> Result<TrainReport, Err
     let epochs = config.epochs;
     let alphas = config.alphas.clone();
     let mut run = TrainRun::new(config, compute, &dataset)?;
-    let mut out = writer(out)?;
+    let mut out = match (out, resume) {
+        (Some(path), true) => {
+            let (done, mut writer) =
+                reopen::<crate::experiment::train::EpochRecord>(path, "train")?;
+            let kept = run.resume_from(&done)?;
+            writer.keep_first(kept)?;
+            eprintln!(
+                "relu0: resuming after {} finished runs ({} epoch records kept, {} redone)",
+                run.runs().len(),
+                kept,
+                done.len() - kept
+            );
+            Some(writer)
+        }
+        (out, _) => writer(out)?,
+    };
     let bar = progress(run.total_batches(), "train", "batches", label);
+    // Resumed runs count as done.
+    bar.set_position((run.runs().len() * epochs * run.batches_per_epoch()) as u64);
     while let Some(event) = pollster::block_on(run.step())? {
         match event {
             TrainEvent::Batch {

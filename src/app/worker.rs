@@ -228,12 +228,14 @@ fn finish(outcome: Result<bool, Error>, send: &dyn Fn(Update)) {
     }
 }
 
-/// In the browser, f16 on an adapter without shader-f16 (or without WebGPU) runs in f32 with
-/// a notice instead of failing: the page should work on every machine.
+/// In the browser the page should work on every machine: f16 on an adapter without
+/// shader-f16 (or without WebGPU) runs in f32, and a GPU run without WebGPU runs on the CPU
+/// back end, each with a notice instead of an error.
 fn web_fallback(mut settings: Settings, send: &dyn Fn(Update)) -> Settings {
-    if cfg!(target_arch = "wasm32")
-        && settings.precision == Precision::F16
-        && !settings.all_precisions
+    if !cfg!(target_arch = "wasm32") || settings.all_precisions {
+        return settings;
+    }
+    if settings.precision == Precision::F16
         && let Err(e) = backend::select(Precision::F16, settings.device)
     {
         send(Update::Notice(format!(
@@ -243,6 +245,14 @@ fn web_fallback(mut settings: Settings, send: &dyn Fn(Update)) -> Settings {
         if settings.device == backend::DeviceChoice::Cpu {
             settings.device = backend::DeviceChoice::Auto;
         }
+    }
+    if settings.device == backend::DeviceChoice::Gpu
+        && let Err(e) = backend::select(settings.precision, settings.device)
+    {
+        send(Update::Notice(format!(
+            "no usable GPU, running on the CPU back end: {e}"
+        )));
+        settings.device = backend::DeviceChoice::Cpu;
     }
     settings
 }

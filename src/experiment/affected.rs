@@ -103,6 +103,7 @@ pub struct AffectedRecord {
     /// Differing batches and relative differences under assign semantics.
     pub assign: SemanticsOutcome,
     /// Wall time of the draw.
+    #[serde(default)]
     pub elapsed_s: f64,
 }
 
@@ -150,6 +151,7 @@ pub struct AffectedReport {
     /// Assign semantics (the paper's code).
     pub assign: SemanticsSummary,
     /// Wall time.
+    #[serde(default)]
     pub elapsed_s: f64,
     /// The settings.
     pub config: AffectedConfig,
@@ -191,6 +193,35 @@ impl AffectedRun {
             config,
             compute,
         })
+    }
+
+    /// Continues a killed scan: keeps `done` (the draws a previous run of the same settings
+    /// wrote) and evaluates only the others. A draw that is not this scan's, appears twice, or
+    /// has another seed is an error naming it.
+    pub fn resume_from(&mut self, done: Vec<AffectedRecord>) -> Result<(), Error> {
+        for record in done {
+            let expected = self.config.seed.wrapping_add(record.draw as u64);
+            let Some(at) = self.pending.iter().position(|&d| d == record.draw) else {
+                return Err(Error::Config(format!(
+                    "draw {} in the resumed file is not one of this run's draws (or appears twice)",
+                    record.draw
+                )));
+            };
+            if record.seed != expected {
+                return Err(Error::Config(format!(
+                    "draw {} in the resumed file has seed {}, this run would use {expected}",
+                    record.draw, record.seed
+                )));
+            }
+            self.pending.remove(at);
+            self.records.push(record);
+        }
+        Ok(())
+    }
+
+    /// Draws finished so far.
+    pub fn records(&self) -> &[AffectedRecord] {
+        &self.records
     }
 
     /// Draws still to evaluate.

@@ -113,6 +113,7 @@ pub struct SurpriseReport {
     /// One value per iteration.
     pub min_abs_z: Vec<f64>,
     /// Wall time.
+    #[serde(default)]
     pub elapsed_s: f64,
     /// The settings.
     pub config: SurpriseConfig,

@@ -269,6 +269,7 @@ pub struct EpochRecord {
     /// With census: ReLU evaluations (inputs seen) per layer during the epoch.
     pub evaluations_per_layer: Option<Vec<u64>>,
     /// Wall time of the epoch (training and evaluation).
+    #[serde(default)]
     pub elapsed_s: f64,
 }
 
@@ -331,6 +332,7 @@ pub struct TrainReport {
     /// Batches per epoch.
     pub batches_per_epoch: usize,
     /// Wall time.
+    #[serde(default)]
     pub elapsed_s: f64,
     /// The settings.
     pub config: TrainConfig,
@@ -404,6 +406,76 @@ impl TrainRun {
             pending_summary: None,
             started: Instant::now(),
         })
+    }
+
+    /// Continues a killed sweep from the epoch records a previous run of the same settings
+    /// wrote, in file order. Runs whose every epoch (or whose divergence) is recorded are kept
+    /// and not trained again; the run the kill cut short is trained again from its first
+    /// epoch (training is deterministic, so its records come out the same). Returns how many
+    /// leading records to keep in the file. Records that do not fit this sweep are an error.
+    pub fn resume_from(&mut self, done: &[EpochRecord]) -> Result<usize, Error> {
+        let alphas = &self.config.alphas;
+        let mut kept = 0;
+        let mut at = 0;
+        while at < done.len() {
+            let index = done[at].run;
+            let Some(position) = self.pending.iter().position(|&r| r == index) else {
+                return Err(Error::Config(format!(
+                    "run {index} in the resumed file is not one of this sweep's runs (or appears twice)"
+                )));
+            };
+            let alpha = alphas[index];
+            let mut epochs = Vec::new();
+            while at < done.len() && done[at].run == index {
+                let record = &done[at];
+                if record.alpha != alpha || record.epoch != epochs.len() + 1 {
+                    return Err(Error::Config(format!(
+                        "record {} of the resumed file (run {index}, a = {}, epoch {}) does not                          follow this sweep (a = {alpha}, epoch {})",
+                        at + 1,
+                        record.alpha,
+                        record.epoch,
+                        epochs.len() + 1
+                    )));
+                }
+                epochs.push(record.clone());
+                at += 1;
+            }
+            let last = epochs.last().expect("at least one record per run");
+            let complete = last.diverged || last.epoch == self.config.epochs;
+            if !complete {
+                if at < done.len() {
+                    return Err(Error::Config(format!(
+                        "run {index} in the resumed file stops at epoch {} but later runs follow",
+                        last.epoch
+                    )));
+                }
+                break;
+            }
+            let totals = |pick: fn(&EpochRecord) -> Option<&Vec<u64>>| {
+                epochs
+                    .iter()
+                    .map(pick)
+                    .try_fold(Vec::<u64>::new(), |mut sum, v| {
+                        let v = v?;
+                        sum.resize(v.len().max(sum.len()), 0);
+                        sum.iter_mut().zip(v).for_each(|(s, x)| *s += x);
+                        Some(sum)
+                    })
+            };
+            self.runs.push(RunSummary {
+                run: index,
+                alpha,
+                epochs: epochs.len(),
+                final_test_accuracy: last.test_accuracy,
+                final_train_loss: last.train_loss,
+                diverged: last.diverged,
+                zeros_per_layer: totals(|e| e.zeros_per_layer.as_ref()),
+                evaluations_per_layer: totals(|e| e.evaluations_per_layer.as_ref()),
+            });
+            self.pending.remove(position);
+            kept = at;
+        }
+        Ok(kept)
     }
 
     /// Batches per epoch.

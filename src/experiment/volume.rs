@@ -175,6 +175,7 @@ pub struct DrawRecord {
     /// The first exact zero of the draw, dissected (MLP scans with a ReLU after every Linear).
     pub first_zero: Option<Box<ZeroEvent>>,
     /// Wall time of the draw.
+    #[serde(default)]
     pub elapsed_s: f64,
 }
 
@@ -241,6 +242,7 @@ pub struct VolumeReport {
     /// `verify` totals: shortcut and control mismatches (both must be 0).
     pub verify: Option<VerifySummary>,
     /// Wall time of the scan.
+    #[serde(default)]
     pub elapsed_s: f64,
     /// The settings.
     pub config: VolumeConfig,

@@ -132,6 +132,7 @@ pub struct ZerosRecord {
     /// Test accuracy at the end (a sanity check that the network trained).
     pub test_accuracy: f64,
     /// Wall time.
+    #[serde(default)]
     pub elapsed_s: f64,
 }
 
@@ -187,6 +188,7 @@ pub struct ZerosReport {
     /// One record per grid point.
     pub points: Vec<ZerosRecord>,
     /// Wall time.
+    #[serde(default)]
     pub elapsed_s: f64,
     /// The settings.
     pub config: ZerosConfig,

@@ -1,5 +1,6 @@
 //! Writing results: JSONL streams, one record per line, flushed as each record arrives so that
-//! a killed run loses nothing it reported.
+//! a killed run loses nothing it reported. Records are written without their wall time
+//! (`elapsed_s`): the same command and seed give the same bytes; timing is in the report.
 
 pub mod merge;
 pub mod svg;
@@ -14,7 +15,12 @@ use std::path::{Path, PathBuf};
 pub struct JsonlWriter {
     path: PathBuf,
     out: BufWriter<File>,
+    /// Byte offset after each record kept from a resumed file.
+    line_ends: Vec<u64>,
 }
+
+/// The key of a record's wall time, left out of JSONL files.
+const TIMING_KEY: &str = "elapsed_s";
 
 impl JsonlWriter {
     /// Reopens `path` to continue a killed run: returns the complete records already in it
@@ -25,12 +31,14 @@ impl JsonlWriter {
             .map_err(|e| Error::Config(format!("{}: cannot resume: {e}", path.display())))?;
         let mut records = Vec::new();
         let mut kept = 0usize;
+        let mut line_ends = Vec::new();
         for (number, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
             let complete = line.ends_with(b"\n");
             match serde_json::from_slice::<serde_json::Value>(line) {
                 Ok(value) if complete && value.is_object() => {
                     records.push(value);
                     kept += line.len();
+                    line_ends.push(kept as u64);
                 }
                 // The kill cut the last line short: drop it.
                 _ if !complete => break,
@@ -57,8 +65,26 @@ impl JsonlWriter {
             JsonlWriter {
                 path: path.to_path_buf(),
                 out,
+                line_ends,
             },
         ))
+    }
+
+    /// Keeps only the first `count` records of a resumed file (the run redoes the rest).
+    pub fn keep_first(&mut self, count: usize) -> Result<(), Error> {
+        let Some(&end) = (match count {
+            0 => Some(&0),
+            n => self.line_ends.get(n - 1),
+        }) else {
+            return Ok(());
+        };
+        let fail =
+            |e: std::io::Error| Error::Output(format!("{}: cannot trim: {e}", self.path.display()));
+        self.out.flush().map_err(fail)?;
+        self.out.get_ref().set_len(end).map_err(fail)?;
+        std::io::Seek::seek(&mut self.out, std::io::SeekFrom::Start(end)).map_err(fail)?;
+        self.line_ends.truncate(count);
+        Ok(())
     }
 
     /// Creates (or truncates) `path`.
@@ -68,15 +94,20 @@ impl JsonlWriter {
         Ok(JsonlWriter {
             path: path.to_path_buf(),
             out: BufWriter::new(file),
+            line_ends: Vec::new(),
         })
     }
 
-    /// Appends one record and flushes it to the file.
+    /// Appends one record (without its wall time) and flushes it to the file.
     pub fn write<T: Serialize>(&mut self, record: &T) -> Result<(), Error> {
         let fail = |e: &dyn std::fmt::Display| {
             Error::Output(format!("{}: cannot write: {e}", self.path.display()))
         };
-        let line = serde_json::to_string(record).map_err(|e| fail(&e))?;
+        let mut value = serde_json::to_value(record).map_err(|e| fail(&e))?;
+        if let Some(object) = value.as_object_mut() {
+            object.shift_remove(TIMING_KEY);
+        }
+        let line = serde_json::to_string(&value).map_err(|e| fail(&e))?;
         writeln!(self.out, "{line}").map_err(|e| fail(&e))?;
         self.out.flush().map_err(|e| fail(&e))
     }
