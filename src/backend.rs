@@ -128,16 +128,19 @@ pub struct AdapterSummary {
     pub shader_f16: bool,
     /// `SHADER_F64`: f64 arithmetic in shaders.
     pub shader_f64: bool,
+    /// Largest buffer a shader can bind, in bytes (0: unknown).
+    #[serde(default)]
+    pub max_buffer_bytes: u64,
 }
 
 impl AdapterSummary {
-    fn from_wgpu(info: &wgpu::AdapterInfo, features: wgpu::Features) -> Self {
+    fn from_wgpu(info: &wgpu::AdapterInfo, features: wgpu::Features, limits: wgpu::Limits) -> Self {
         AdapterSummary {
             // Browsers may hide the adapter's name.
             name: if info.name.is_empty() {
                 format!("unnamed {:?} adapter", info.device_type)
             } else {
-                info.name.clone()
+                info.name.trim().to_string()
             },
             vendor: vendor_name(info.vendor),
             backend: format!("{:?}", info.backend),
@@ -147,6 +150,9 @@ impl AdapterSummary {
                 .to_string(),
             shader_f16: features.contains(wgpu::Features::SHADER_F16),
             shader_f64: features.contains(wgpu::Features::SHADER_F64),
+            max_buffer_bytes: limits
+                .max_storage_buffer_binding_size
+                .min(limits.max_buffer_size),
         }
     }
 
@@ -185,7 +191,7 @@ pub fn list_adapters() -> Vec<AdapterSummary> {
     let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
     adapters
         .iter()
-        .map(|a| AdapterSummary::from_wgpu(&a.get_info(), a.features()))
+        .map(|a| AdapterSummary::from_wgpu(&a.get_info(), a.features(), a.limits()))
         .collect()
 }
 
@@ -227,6 +233,9 @@ pub enum BackendError {
         "f64 needs SHADER_F64, which the adapter '{0}' does not have; use --device cpu for f64"
     )]
     NoShaderF64(String),
+    /// The run's tensors do not fit on the device.
+    #[error("{0}")]
+    TooLarge(String),
     /// f16 asked of the CPU.
     #[error("f16 runs on a GPU only (the CPU back end has f32 and f64); use --device gpu")]
     NoCpuF16,
@@ -245,7 +254,66 @@ pub struct Compute {
     pub adapter: Option<AdapterSummary>,
 }
 
+/// Bytes of memory the machine can still give (Linux: `MemAvailable`; elsewhere unknown).
+fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn gigabytes(bytes: f64) -> String {
+    if bytes < 1e9 {
+        format!("{:.0} MB", bytes / 1e6)
+    } else {
+        format!("{:.1} GB", bytes / 1e9)
+    }
+}
+
 impl Compute {
+    /// Fails before anything is allocated when a run cannot fit on this device: its largest
+    /// tensor (`largest`, described by `what`, in elements) above the largest buffer the GPU
+    /// can bind, or all its tensors (`total` elements) above the memory the machine has
+    /// available. `setting` names what to change, e.g. "--width 100000".
+    pub fn check_fits(
+        &self,
+        setting: &str,
+        what: &str,
+        largest: f64,
+        total: f64,
+    ) -> Result<(), BackendError> {
+        let element = match self.precision {
+            Precision::F16 => 2.0,
+            Precision::F32 => 4.0,
+            Precision::F64 => 8.0,
+        };
+        let (largest, total) = (largest * element, total * element);
+        if let Some(adapter) = &self.adapter
+            && adapter.max_buffer_bytes > 0
+            && largest > adapter.max_buffer_bytes as f64
+        {
+            return Err(BackendError::TooLarge(format!(
+                "{setting}: {what} needs {} in {}, more than the largest buffer the GPU '{}' \
+                 allows ({})",
+                gigabytes(largest),
+                self.precision,
+                adapter.name,
+                gigabytes(adapter.max_buffer_bytes as f64)
+            )));
+        }
+        if let Some(free) = available_memory()
+            && total > free as f64
+        {
+            return Err(BackendError::TooLarge(format!(
+                "{setting}: the run needs about {} in {}, more than the {} of memory available",
+                gigabytes(total),
+                self.precision,
+                gigabytes(free as f64)
+            )));
+        }
+        Ok(())
+    }
+
     /// One line naming the device, e.g. "gpu: llvmpipe (Vulkan, shader-f16)".
     pub fn describe(&self) -> String {
         match &self.adapter {
@@ -267,7 +335,11 @@ type GpuRuntime = (Device, AdapterSummary, WgpuSetup);
 static GPU: OnceLock<Result<GpuRuntime, BackendError>> = OnceLock::new();
 
 fn describe_setup(device: Device, setup: WgpuSetup) -> GpuRuntime {
-    let summary = AdapterSummary::from_wgpu(&setup.adapter.get_info(), setup.device.features());
+    let summary = AdapterSummary::from_wgpu(
+        &setup.adapter.get_info(),
+        setup.device.features(),
+        setup.device.limits(),
+    );
     (device, summary, setup)
 }
 

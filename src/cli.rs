@@ -15,7 +15,7 @@ use crate::ops::Semantics;
 use crate::report::JsonlWriter;
 use crate::reproduce::{Figure, ReproduceOptions};
 use crate::runner;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// See, measure and teach how ReLU'(0) changes backpropagation in finite precision.
@@ -403,7 +403,14 @@ fn default_batch(model: ModelKind) -> usize {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // "--batch -5" should say that -5 is a bad batch, not that -5 is an unknown flag.
+    let command = Cli::command()
+        .allow_negative_numbers(true)
+        .mut_subcommands(|sub| sub.allow_negative_numbers(true));
+    let parsed = command
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;

@@ -173,6 +173,8 @@ impl AffectedRun {
     /// Prepares the scan.
     pub fn new(config: AffectedConfig, compute: Compute, dataset: &Dataset) -> Result<Self, Error> {
         config.validate()?;
+        crate::model::NetworkConfig::mlp(MlpConfig::mnist(config.width, config.layers), false)
+            .check_fits(config.batch, &compute)?;
         let batches = BatchCache::new(
             &dataset.train,
             config.batch,

@@ -379,6 +379,7 @@ impl TrainRun {
         config.validate()?;
         let network = config.network();
         network.check_input(&dataset.train)?;
+        network.check_fits(config.batch, &compute)?;
         let full = dataset.train.full_batches(config.batch);
         if full == 0 {
             return Err(Error::Config(format!(

@@ -285,6 +285,7 @@ impl VolumeRun {
     pub fn new(config: VolumeConfig, compute: Compute, dataset: &Dataset) -> Result<Self, Error> {
         config.validate()?;
         config.network().check_input(&dataset.train)?;
+        config.network().check_fits(config.batch, &compute)?;
         let batches = BatchCache::new(
             &dataset.train,
             config.batch,

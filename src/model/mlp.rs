@@ -27,6 +27,38 @@ pub struct MlpConfig {
 }
 
 impl MlpConfig {
+    /// What a run with mini-batches of `batch` holds, in elements: (description of the largest
+    /// tensor, its elements, all tensors). An estimate for memory checks: the parameters six
+    /// times (model, twin gradients, optimiser state, copies) and each layer's activations
+    /// four times (twins' forward and backward).
+    pub fn footprint(&self, batch: usize) -> (String, f64, f64) {
+        let (n, w, i, c, b) = (
+            self.layers as f64,
+            self.width as f64,
+            self.inputs as f64,
+            self.classes as f64,
+            batch as f64,
+        );
+        let params = i * w + (n - 1.0).max(0.0) * w * w + w * c + n * w + c;
+        let activations = b * (i + n * w + c);
+        let candidates = [
+            (
+                format!("a {}×{} weight matrix", self.width, self.width),
+                w * w * f64::from(self.layers > 1),
+            ),
+            (
+                format!("a {}×{} weight matrix", self.inputs, self.width),
+                i * w,
+            ),
+            (format!("a {batch}×{} activation", self.width), b * w),
+        ];
+        let (what, largest) = candidates
+            .into_iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .expect("three candidates");
+        (what, largest, 6.0 * params + 4.0 * activations)
+    }
+
     /// The paper's MNIST MLP with `layers` hidden layers of `width` neurons.
     pub fn mnist(width: usize, layers: usize) -> Self {
         MlpConfig {

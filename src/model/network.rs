@@ -92,6 +92,17 @@ impl NetworkConfig {
         }
     }
 
+    /// Checks, before anything is allocated, that a run with mini-batches of `batch` fits on
+    /// `compute` (MLPs; the CIFAR-10 networks have fixed sizes).
+    pub fn check_fits(&self, batch: usize, compute: &crate::backend::Compute) -> Result<(), Error> {
+        if self.kind.is_convolutional() {
+            return Ok(());
+        }
+        let (what, largest, total) = self.mlp.footprint(batch);
+        let setting = format!("--width {} --batch {batch}", self.mlp.width);
+        Ok(compute.check_fits(&setting, &what, largest, total)?)
+    }
+
     /// Checks that the network can read `split`'s images.
     pub fn check_input(&self, split: &Split) -> Result<(), Error> {
         if self.kind.is_convolutional() {

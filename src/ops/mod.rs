@@ -87,7 +87,7 @@ pub enum AlphaError {
     #[error("ReLU'(0) = {0} is not a finite number")]
     NotFinite(f64),
     /// Finite, but it overflows the element type of the run.
-    #[error("ReLU'(0) = {value} overflows {precision} (largest finite value {max})")]
+    #[error("ReLU'(0) = {value:e} overflows {precision} (largest finite value {max:e})")]
     Overflows {
         /// The requested value.
         value: f64,
