@@ -401,8 +401,29 @@ fn default_batch(model: ModelKind) -> usize {
     if model.is_convolutional() { 128 } else { 256 }
 }
 
-/// Runs the command line and returns the process exit code.
+/// The text of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown failure".into())
+}
+
+/// Runs the command line and returns the process exit code. A failure deep inside a back end
+/// (a lost GPU device, an allocation the driver refuses) that panics ends the command with
+/// one line and exit code 1, not a backtrace.
 pub fn main() -> i32 {
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|info| {
+            let message = panic_message(info.payload()).replace('\n', " ");
+            eprintln!("relu0: the run failed inside the back end: {message}");
+        }));
+    }
+    std::panic::catch_unwind(run_command).unwrap_or(1)
+}
+
+fn run_command() -> i32 {
     // "--batch -5" should say that -5 is a bad batch, not that -5 is an unknown flag.
     let command = Cli::command()
         .allow_negative_numbers(true)

@@ -32,6 +32,33 @@ fn writer(out: Option<&Path>) -> Result<Option<JsonlWriter>, Error> {
     out.map(JsonlWriter::create).transpose()
 }
 
+/// Test hook: `RELU0_LOSE_DEVICE_AFTER_BATCHES=N` destroys the GPU device after N batches of
+/// a volume scan, as a driver reset would, to check that the run ends with a clear error.
+struct FaultInjection {
+    lose_device_after: Option<usize>,
+    batches: usize,
+}
+
+impl FaultInjection {
+    fn from_env() -> Self {
+        FaultInjection {
+            lose_device_after: std::env::var("RELU0_LOSE_DEVICE_AFTER_BATCHES")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+            batches: 0,
+        }
+    }
+
+    fn batch_done(&mut self) {
+        self.batches += 1;
+        if self.lose_device_after == Some(self.batches)
+            && let Some(setup) = crate::backend::wgpu_setup()
+        {
+            setup.device.destroy();
+        }
+    }
+}
+
 /// Reopens `path` to continue a killed run: its complete records, read as `T`, and a writer
 /// appending after them.
 fn reopen<T: serde::de::DeserializeOwned>(
@@ -89,9 +116,13 @@ pub fn volume(
     // Resumed draws count as done.
     bar.set_position((run.records().len() * run.batches_per_draw()) as u64);
     let (mut done, mut in_s01) = (0usize, 0usize);
+    let mut fault = FaultInjection::from_env();
     while let Some(event) = pollster::block_on(run.step())? {
         match event {
-            VolumeEvent::Batch { .. } => bar.inc(1),
+            VolumeEvent::Batch { .. } => {
+                bar.inc(1);
+                fault.batch_done();
+            }
             VolumeEvent::Draw(record) => {
                 done += 1;
                 in_s01 += usize::from(record.in_s01);

@@ -157,7 +157,8 @@ impl Worker {
                         .downcast_ref::<String>()
                         .cloned()
                         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| "unknown".into());
+                        .unwrap_or_else(|| "unknown".into())
+                        .replace('\n', " ");
                     Err(Error::Device(format!("the run failed inside: {message}")))
                 });
                 finish(outcome, &send);
