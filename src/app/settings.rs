@@ -465,12 +465,18 @@ pub fn from_query(query: &str) -> Result<LinkSettings, Error> {
                         "unknown setting '{key}' in the link"
                     )));
                 };
+                let bad =
+                    || Error::Config(format!("setting {key}: '{value}' is not a valid value"));
                 *current = match current {
-                    serde_json::Value::String(_) => serde_json::Value::String(value),
-                    _ => serde_json::from_str(&value).map_err(|_| {
-                        Error::Config(format!("setting {key}: '{value}' is not a valid value"))
-                    })?,
+                    serde_json::Value::String(_) => serde_json::Value::String(value.clone()),
+                    _ => serde_json::from_str(&value).map_err(|_| bad())?,
                 };
+                // Each value is checked on its own, so the error names it.
+                if serde_json::from_value::<Settings>(serde_json::Value::Object(fields.clone()))
+                    .is_err()
+                {
+                    return Err(bad());
+                }
             }
         }
     }
