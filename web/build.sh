@@ -33,7 +33,7 @@ if [ "$profile" = web ]; then
     if [ -x "$wasm_opt" ]; then
         "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
             --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-            --enable-multivalue "$out/relu0_bg.wasm" -o "$out/relu0_bg.wasm"
+            --enable-multivalue --enable-simd --strip-debug "$out/relu0_bg.wasm" -o "$out/relu0_bg.wasm"
     else
         echo "web/build.sh: wasm-opt not found (run npm ci in web/); shipping without it" >&2
     fi
