@@ -711,6 +711,20 @@ impl eframe::App for Relu0App {
     }
 }
 
+/// The wgpu context burn computes on, for eframe to draw with, so that the window and the runs
+/// share one GPU device (None without a GPU).
+fn shared_wgpu_setup() -> Option<eframe::egui_wgpu::WgpuSetup> {
+    use eframe::egui_wgpu::{WgpuSetup, WgpuSetupExisting};
+    backend::wgpu_setup().map(|setup| {
+        WgpuSetup::Existing(WgpuSetupExisting {
+            instance: setup.instance,
+            adapter: setup.adapter,
+            device: setup.device,
+            queue: setup.queue,
+        })
+    })
+}
+
 /// "frames N, first at T s; frame build p50/p95 ms; interval p50/p95 ms" for a frame log.
 pub fn frame_stats(log: &[(f64, f64)]) -> String {
     let quantile = |mut v: Vec<f64>, q: f64| -> f64 {

@@ -2,8 +2,7 @@
 
 use super::Relu0App;
 use super::settings::presets;
-use crate::backend;
-use eframe::{egui, egui_wgpu};
+use eframe::egui;
 /// Opens the window, optionally with preset number `preset` (from 1) loaded and, with `run`,
 /// started; the GPU context is the one burn computes on when there is an adapter.
 pub fn run_native(preset: Option<usize>, run: bool) -> Result<(), crate::Error> {
@@ -32,14 +31,8 @@ pub fn run_native(preset: Option<usize>, run: bool) -> Result<(), crate::Error> 
             .with_inner_size([1280.0, 800.0]),
         ..Default::default()
     };
-    if let Some(setup) = backend::wgpu_setup() {
-        options.wgpu_options.wgpu_setup =
-            egui_wgpu::WgpuSetup::Existing(egui_wgpu::WgpuSetupExisting {
-                instance: setup.instance,
-                adapter: setup.adapter,
-                device: setup.device,
-                queue: setup.queue,
-            });
+    if let Some(setup) = super::shared_wgpu_setup() {
+        options.wgpu_options.wgpu_setup = setup;
     }
     eframe::run_native(
         "relu0",

@@ -7,7 +7,7 @@ use super::settings::{self, LinkSettings};
 use super::{Relu0App, RunState, files};
 use crate::backend;
 use crate::data::FileSet;
-use eframe::{egui, egui_wgpu};
+use eframe::egui;
 use js_sys::{Reflect, Uint8Array};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
@@ -76,14 +76,8 @@ pub async fn start(canvas_id: String) -> Result<(), JsValue> {
     let link = settings::from_query(&query);
 
     let mut options = eframe::WebOptions::default();
-    if let Some(setup) = backend::wgpu_setup() {
-        options.wgpu_options.wgpu_setup =
-            egui_wgpu::WgpuSetup::Existing(egui_wgpu::WgpuSetupExisting {
-                instance: setup.instance,
-                adapter: setup.adapter,
-                device: setup.device,
-                queue: setup.queue,
-            });
+    if let Some(setup) = super::shared_wgpu_setup() {
+        options.wgpu_options.wgpu_setup = setup;
     }
 
     let runner = eframe::WebRunner::new();

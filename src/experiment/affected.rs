@@ -201,23 +201,12 @@ impl AffectedRun {
     /// wrote) and evaluates only the others. A draw that is not this scan's, appears twice, or
     /// has another seed is an error naming it.
     pub fn resume_from(&mut self, done: Vec<AffectedRecord>) -> Result<(), Error> {
-        for record in done {
-            let expected = self.config.seed.wrapping_add(record.draw as u64);
-            let Some(at) = self.pending.iter().position(|&d| d == record.draw) else {
-                return Err(Error::Config(format!(
-                    "draw {} in the resumed file is not one of this run's draws (or appears twice)",
-                    record.draw
-                )));
-            };
-            if record.seed != expected {
-                return Err(Error::Config(format!(
-                    "draw {} in the resumed file has seed {}, this run would use {expected}",
-                    record.draw, record.seed
-                )));
-            }
-            self.pending.remove(at);
-            self.records.push(record);
-        }
+        super::take_finished_draws(
+            &mut self.pending,
+            self.config.seed,
+            done.iter().map(|r| (r.draw, r.seed)),
+        )?;
+        self.records.extend(done);
         Ok(())
     }
 

@@ -26,6 +26,30 @@ pub fn prepare(
     Ok((dataset, compute))
 }
 
+/// Takes the draws a killed run finished (draw, seed) out of `pending`: each must be one of
+/// this run's draws, once, with the seed this run gives it (`base_seed + draw`).
+pub fn take_finished_draws(
+    pending: &mut std::collections::VecDeque<usize>,
+    base_seed: u64,
+    finished: impl IntoIterator<Item = (usize, u64)>,
+) -> Result<(), crate::error::Error> {
+    for (draw, seed) in finished {
+        let expected = base_seed.wrapping_add(draw as u64);
+        let Some(at) = pending.iter().position(|&d| d == draw) else {
+            return Err(crate::error::Error::Config(format!(
+                "draw {draw} in the resumed file is not one of this run's draws (or appears twice)"
+            )));
+        };
+        if seed != expected {
+            return Err(crate::error::Error::Config(format!(
+                "draw {draw} in the resumed file has seed {seed}, this run would use {expected}"
+            )));
+        }
+        pending.remove(at);
+    }
+    Ok(())
+}
+
 /// Tensor data as f64 values on the host, whatever its float element type.
 pub fn to_f64(data: burn::tensor::TensorData) -> Result<Vec<f64>, crate::error::Error> {
     data.convert_dtype(burn::tensor::DType::F64)
