@@ -61,7 +61,7 @@ fn bench_device(c: &mut Criterion, name: &str, precision: Precision, choice: Dev
             b.iter(|| {
                 mlp = step(&mlp, &x, &y, ours);
                 // Wait for the device: read one value back.
-                let _ = mlp.layers[0].bias.val().slice([0..1]).into_data();
+                let _ = mlp.layers[0].bias.val().slice(0..1).into_data();
             })
         });
     }
