@@ -8,6 +8,11 @@ use std::process::Command;
 
 /// Runs `relu0 args --out FILE --json` and returns (the file's bytes, the report).
 fn run(name: &str, args: &[&str]) -> (Vec<u8>, serde_json::Value) {
+    run_with(name, args, &[])
+}
+
+/// `run` with extra environment variables.
+fn run_with(name: &str, args: &[&str], env: &[(&str, &str)]) -> (Vec<u8>, serde_json::Value) {
     let dir = std::env::temp_dir().join(format!("relu0-determinism-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("{name}.jsonl"));
@@ -15,6 +20,7 @@ fn run(name: &str, args: &[&str]) -> (Vec<u8>, serde_json::Value) {
         .args(args)
         .args(["--json", "--out"])
         .arg(&file)
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -133,4 +139,51 @@ fn gpu_runs_repeat_bit_for_bit_and_the_control_holds() {
             "4",
         ],
     );
+}
+
+#[test]
+fn cpu_results_do_not_depend_on_the_thread_count() {
+    // The CPU back end splits large matrix products over threads (rows and columns only);
+    // a scan and a training run give the same bytes on 1 and 3 threads.
+    let scan = [
+        "volume",
+        "--precision",
+        "f32",
+        "--device",
+        "cpu",
+        "--draws",
+        "3",
+        "--verify",
+        "--max-batches",
+        "12",
+    ];
+    let train = [
+        "train",
+        "--precision",
+        "f32",
+        "--device",
+        "cpu",
+        "--alphas",
+        "0,1",
+        "--epochs",
+        "1",
+        "--width",
+        "512",
+        "--layers",
+        "2",
+        "--max-batches",
+        "6",
+        "--census",
+    ];
+    for (name, args) in [("volume", &scan[..]), ("train", &train[..])] {
+        let (one, _) = run_with(&format!("{name}-1t"), args, &[("RAYON_NUM_THREADS", "1")]);
+        let (three, _) = run_with(&format!("{name}-3t"), args, &[("RAYON_NUM_THREADS", "3")]);
+        assert!(!one.is_empty(), "{name}: no records");
+        assert!(
+            one == three,
+            "{name}: 1 and 3 threads differ\n{}\n---\n{}",
+            String::from_utf8_lossy(&one),
+            String::from_utf8_lossy(&three)
+        );
+    }
 }
