@@ -265,7 +265,16 @@ struct DrawState {
     record: DrawRecord,
     next_batch: usize,
     started: Instant,
+    /// Zero counts of the batches after `next_batch - 1`, computed ahead and read back together.
+    census_ahead: std::collections::VecDeque<Vec<u64>>,
+    /// How many batches the next census read covers (doubles up to the run's limit).
+    lookahead: usize,
 }
+
+/// The most batches whose census is read back in one transfer (MLP scans). Each read is a
+/// round trip to the GPU; at fixed θ every batch's census is independent of the others, so a
+/// draw computes 1, 2, 4, … of them at once and never wastes more than it has used.
+pub const CENSUS_LOOKAHEAD: usize = 16;
 
 /// A volume scan in progress.
 pub struct VolumeRun {
@@ -278,6 +287,7 @@ pub struct VolumeRun {
     current: Option<DrawState>,
     records: Vec<DrawRecord>,
     started: Instant,
+    max_lookahead: usize,
 }
 
 impl VolumeRun {
@@ -294,6 +304,11 @@ impl VolumeRun {
             &compute.device,
         )?;
         let autodiff = compute.device.clone().autodiff();
+        let max_lookahead = match config.model {
+            ModelKind::Mlp => CENSUS_LOOKAHEAD,
+            // Convolutional censuses hold large activations; one batch at a time.
+            _ => 1,
+        };
         Ok(VolumeRun {
             network: config.network(),
             pending: config.draw_indices().into(),
@@ -304,7 +319,14 @@ impl VolumeRun {
             current: None,
             records: Vec::new(),
             started: Instant::now(),
+            max_lookahead,
         })
+    }
+
+    /// Limits how many batches' censuses are read back together (1: one read per batch).
+    /// Results do not depend on it; benchmarks compare settings side by side.
+    pub fn set_census_lookahead(&mut self, batches: usize) {
+        self.max_lookahead = batches.max(1);
     }
 
     /// Takes finished draws from an earlier, killed run of the same settings: they are not run
@@ -356,8 +378,9 @@ impl VolumeRun {
             self.records.push(record.clone());
             return Ok(Some(VolumeEvent::Draw(record)));
         }
+        let zeros = self.census(index).await?;
         let batch = self.batches.get(index);
-        let outcome = self.evaluate(&batch).await?;
+        let outcome = self.evaluate(&batch, zeros).await?;
         let needs_event = self
             .current
             .as_ref()
@@ -420,18 +443,43 @@ impl VolumeRun {
             },
             next_batch: 0,
             started: Instant::now(),
+            census_ahead: Default::default(),
+            lookahead: 1,
         }
     }
 
-    async fn evaluate(&self, batch: &Batch) -> Result<BatchOutcome, Error> {
+    /// Exact zeros per ReLU layer of batch `index` (the next one of the current draw), from
+    /// the census computed ahead; when that is used up, computes the next 1, 2, 4, … batches'
+    /// censuses (up to the limit and the end of the pass) and reads them back in one transfer.
+    async fn census(&mut self, index: usize) -> Result<Vec<u64>, Error> {
+        let relu = self.relu(Alpha::ZERO);
+        let first_relu = self.config.first_relu;
+        let layers = self.network.relu_layers();
+        let state = self.current.as_mut().expect("a draw is in progress");
+        if let Some(zeros) = state.census_ahead.pop_front() {
+            return Ok(zeros);
+        }
+        let end = (index + state.lookahead).min(self.batches.len());
+        state.lookahead = (state.lookahead * 2).min(self.max_lookahead);
+        let mut counts = Vec::with_capacity((end - index) * layers);
+        for ahead in index..end {
+            let batch = self.batches.get(ahead);
+            counts.extend(state.model.census(batch.images, relu, first_relu));
+        }
+        let flat = read_counts(counts).await?;
+        if layers == 0 {
+            return Ok(Vec::new());
+        }
+        state.census_ahead = flat.chunks(layers).map(<[u64]>::to_vec).collect();
+        Ok(state
+            .census_ahead
+            .pop_front()
+            .expect("the census covers at least this batch"))
+    }
+
+    async fn evaluate(&self, batch: &Batch, zeros: Vec<u64>) -> Result<BatchOutcome, Error> {
         let state = self.current.as_ref().expect("a draw is in progress");
         let model = &state.model;
-        let census = model.census(
-            batch.images.clone(),
-            self.relu(Alpha::ZERO),
-            self.config.first_relu,
-        );
-        let zeros = read_counts(census).await?;
         let had_zero = zeros.iter().any(|&z| z > 0);
         let mut outcome = BatchOutcome {
             zeros,
