@@ -239,3 +239,92 @@ fn alpha_must_be_finite_and_fit_the_precision() {
     let message = Alpha::new(f64::NAN).unwrap_err().to_string();
     assert!(message.contains("NaN"), "{message}");
 }
+
+/// The op's generic version in burn tensor operations (what other back ends fall back to)
+/// agrees bit for bit with the scalar reference the CPU back end runs in one pass.
+#[test]
+fn tensor_ops_reference_is_bitwise_the_scalar_reference() {
+    use burn_flex::{Flex, FlexTensor};
+    use relu0::ops::reference::{backward_ops, forward_ops};
+    let n = 4099;
+    let x: Vec<f32> = inputs_with_zeros(n, 5)
+        .into_iter()
+        .map(|v| v as f32)
+        .collect();
+    let dy: Vec<f32> = upstream(n, 6).into_iter().map(|v| v as f32).collect();
+    let flex = |v: &[f32]| FlexTensor::from_data(TensorData::new(v.to_vec(), [v.len()]));
+    let host = |t: FlexTensor| t.into_data().to_vec::<f32>().unwrap();
+    let y = host(forward_ops::<Flex>(flex(&x)));
+    for i in 0..n {
+        assert_eq!(
+            y[i].to_bits(),
+            forward_scalar(x[i]).to_bits(),
+            "forward at {i}"
+        );
+    }
+    for a in ALPHAS {
+        for semantics in SEMANTICS {
+            let dx = host(backward_ops::<Flex>(flex(&x), flex(&dy), a, semantics));
+            for i in 0..n {
+                let expected = backward_scalar(x[i], dy[i], a, semantics);
+                assert_eq!(
+                    dx[i].to_bits(),
+                    expected.to_bits(),
+                    "at {i}, a={a} {semantics}"
+                );
+            }
+        }
+    }
+}
+
+/// The CPU op on strided views (a transposed matrix, a shared input) computes each element
+/// as the reference does and leaves the inputs untouched.
+#[test]
+fn cpu_op_handles_transposed_and_shared_inputs() {
+    let compute = cpu(Precision::F32);
+    let (rows, cols) = (37, 53);
+    let x: Vec<f32> = inputs_with_zeros(rows * cols, 9)
+        .into_iter()
+        .map(|v| v as f32)
+        .collect();
+    let dy: Vec<f32> = upstream(rows * cols, 10)
+        .into_iter()
+        .map(|v| v as f32)
+        .collect();
+    let matrix = |v: &[f32]| {
+        Tensor::<2>::from_data(
+            TensorData::new(v.to_vec(), [rows, cols]),
+            (&compute.device, DType::F32),
+        )
+    };
+    let (x_t, dy_t) = (matrix(&x).transpose(), matrix(&dy).transpose());
+    let kept = x_t.clone();
+    let dx = relu0_backward(x_t, dy_t, Alpha::new(0.5).unwrap(), Semantics::Multiply)
+        .into_data()
+        .to_vec::<f32>()
+        .unwrap();
+    let y = relu0(kept.clone(), Alpha::ZERO, Semantics::Multiply)
+        .into_data()
+        .to_vec::<f32>()
+        .unwrap();
+    for c in 0..cols {
+        for r in 0..rows {
+            let (at, source) = (c * rows + r, r * cols + c);
+            let expected = backward_scalar(x[source], dy[source], 0.5, Semantics::Multiply);
+            assert_eq!(dx[at].to_bits(), expected.to_bits(), "dx[{c}][{r}]");
+            assert_eq!(
+                y[at].to_bits(),
+                forward_scalar(x[source]).to_bits(),
+                "y[{c}][{r}]"
+            );
+        }
+    }
+    let untouched = kept.transpose().into_data().to_vec::<f32>().unwrap();
+    assert!(
+        untouched
+            .iter()
+            .zip(&x)
+            .all(|(a, b)| a.to_bits() == b.to_bits()),
+        "the op wrote into an input another tensor still holds"
+    );
+}

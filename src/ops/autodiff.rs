@@ -1,7 +1,8 @@
 //! The op under burn's autodiff: forward through the inner back end, and a hand-written
 //! backward that calls the inner back end's `relu0_backward` (our WGSL on wgpu).
-//! Also the Flex (CPU) implementation, which is [`reference`] in burn's tensor operations.
+//! Also the Flex (CPU) implementation: [`reference`]'s scalar functions in one pass.
 
+use super::reference::HostFloat;
 use super::{Semantics, extension::Relu0Backend, reference};
 use burn::backend::autodiff::{
     checkpoint::{base::Checkpointer, strategy::CheckpointStrategy},
@@ -9,10 +10,21 @@ use burn::backend::autodiff::{
     ops::{Backward, Ops, OpsKind, unary},
 };
 use burn::backend::{Autodiff, AutodiffBackend, Backend, Flex, tensor::FloatTensor};
+use burn::tensor::DType;
+use burn_flex::ops::{binary::binary_op, unary::unary_op};
 
+/// On the CPU: one pass over the elements with the scalar reference itself (f32, f64; the
+/// output reuses an input's buffer where nothing else holds it), tensor operations otherwise.
 impl Relu0Backend for Flex {
     fn relu0(x: FloatTensor<Self>, _alpha: f64, _semantics: u32) -> FloatTensor<Self> {
-        reference::forward_ops::<Flex>(x)
+        match x.dtype() {
+            DType::F32 | DType::F64 => unary_op(
+                x,
+                reference::forward_scalar::<f32>,
+                reference::forward_scalar::<f64>,
+            ),
+            _ => reference::forward_ops::<Flex>(x),
+        }
     }
 
     fn relu0_backward(
@@ -21,7 +33,20 @@ impl Relu0Backend for Flex {
         alpha: f64,
         semantics: u32,
     ) -> FloatTensor<Self> {
-        reference::backward_ops::<Flex>(x, dy, alpha, Semantics::from_code(semantics))
+        let semantics = Semantics::from_code(semantics);
+        match x.dtype() {
+            DType::F32 | DType::F64 => {
+                let (a32, a64) = (f32::from_f64(alpha), f64::from_f64(alpha));
+                binary_op(
+                    x,
+                    dy,
+                    move |x: f32, dy| reference::backward_rounded(x, dy, a32, semantics),
+                    move |x: f64, dy| reference::backward_rounded(x, dy, a64, semantics),
+                    None,
+                )
+            }
+            _ => reference::backward_ops::<Flex>(x, dy, alpha, semantics),
+        }
     }
 }
 

@@ -78,13 +78,19 @@ impl HostFloat for f64 {
 }
 
 /// Forward of one element.
+#[inline]
 pub fn forward_scalar<F: HostFloat>(x: F) -> F {
     if x <= F::ZERO { F::ZERO } else { x }
 }
 
 /// Backward of one element.
 pub fn backward_scalar<F: HostFloat>(x: F, dy: F, alpha: f64, semantics: Semantics) -> F {
-    let a = F::from_f64(alpha);
+    backward_rounded(x, dy, F::from_f64(alpha), semantics)
+}
+
+/// Backward of one element, with `a` already rounded to the element type.
+#[inline]
+pub fn backward_rounded<F: HostFloat>(x: F, dy: F, a: F, semantics: Semantics) -> F {
     match semantics {
         Semantics::Multiply => {
             let m = if x > F::ZERO {
