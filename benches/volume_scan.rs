@@ -1,0 +1,81 @@
+//! The volume scan's throughput (experiment 1): MNIST MLP 3×256, batch 256, first-layer
+//! comparison, on the CPU back end in f32 and f64 and, with `RELU0_BENCH_GPU=1`, on the GPU in
+//! f16 and f32.
+//!
+//! One iteration is one mini-batch of a real scan (`VolumeRun::step`): the census forward pass,
+//! and both backward passes where the census found an exact zero. Draws end as in a scan (at
+//! their first differing batch, or after a pass) and the next one starts, so the time includes
+//! re-initialisation and the twins as often as they really run. Draws per minute for the
+//! paper's protocol (one pass over the 60,000 MNIST training images: 234 batches) are
+//! `60 s / (234 × time per batch)`; `scripts/compare-pytorch.sh` prints them next to
+//! PyTorch's. Each device also runs the baseline that reads every batch's census back on its
+//! own (one GPU round trip per batch) instead of 1, 2, 4 … 16 at once.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use relu0::backend::{self, DeviceChoice, Precision};
+use relu0::data::{DataSource, DatasetKind};
+use relu0::experiment::volume::{CENSUS_LOOKAHEAD, VolumeConfig, VolumeEvent, VolumeRun};
+use std::time::Instant;
+
+fn scan_config(precision: Precision, device: DeviceChoice) -> VolumeConfig {
+    VolumeConfig {
+        precision,
+        device,
+        // Enough draws that a measurement never runs out; a finished run is started again.
+        draws: 1000,
+        layers: 3,
+        width: 256,
+        batch: 256,
+        ..VolumeConfig::default()
+    }
+}
+
+fn bench_scan(c: &mut Criterion, name: &str, precision: Precision, choice: DeviceChoice) {
+    let Ok(compute) = backend::select(precision, choice) else {
+        eprintln!("{name}: skipped, no device for {precision}");
+        return;
+    };
+    let dataset = relu0::data::load(DatasetKind::Mnist, &DataSource::Embedded).expect("embedded");
+    let config = scan_config(precision, choice);
+    let mut group = c.benchmark_group(format!("volume scan 3x256 batch 256 {name}"));
+    group.sample_size(10);
+    // The scan as shipped, and the baseline that reads every batch's census on its own.
+    for (label, lookahead) in [
+        ("per batch", CENSUS_LOOKAHEAD),
+        ("per batch, census read each batch", 1),
+    ] {
+        let new_run = || {
+            let mut run = VolumeRun::new(config.clone(), compute.clone(), &dataset).expect("valid");
+            run.set_census_lookahead(lookahead);
+            run
+        };
+        let mut run = new_run();
+        group.bench_function(label, |b| {
+            b.iter_custom(|iters| {
+                let started = Instant::now();
+                let mut batches = 0;
+                while batches < iters {
+                    match pollster::block_on(run.step()).expect("scan step") {
+                        Some(VolumeEvent::Batch { .. }) => batches += 1,
+                        Some(VolumeEvent::Draw(_)) => {}
+                        None => run = new_run(),
+                    }
+                }
+                started.elapsed()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    bench_scan(c, "cpu f32", Precision::F32, DeviceChoice::Cpu);
+    bench_scan(c, "cpu f64", Precision::F64, DeviceChoice::Cpu);
+    if std::env::var_os("RELU0_BENCH_GPU").is_some() {
+        bench_scan(c, "gpu f32", Precision::F32, DeviceChoice::Gpu);
+        bench_scan(c, "gpu f16", Precision::F16, DeviceChoice::Gpu);
+    }
+}
+
+criterion_group!(volume_scan, benches);
+criterion_main!(volume_scan);
