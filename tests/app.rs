@@ -153,7 +153,7 @@ fn main_views_match_their_snapshots() {
         );
         // The progress and timing text differ from run to run only in the status line, which
         // shows no time.
-        harness.snapshot(&snapshot_name(snapshot));
+        harness.snapshot(snapshot_name(snapshot));
     }
 }
 

@@ -253,7 +253,7 @@ fn tensor_ops_reference_is_bitwise_the_scalar_reference() {
         .collect();
     let dy: Vec<f32> = upstream(n, 6).into_iter().map(|v| v as f32).collect();
     let flex = |v: &[f32]| FlexTensor::from_data(TensorData::new(v.to_vec(), [v.len()]));
-    let host = |t: FlexTensor| t.into_data().to_vec::<f32>().unwrap();
+    let host = |t: FlexTensor| t.into_data().try_to_vec::<f32>().unwrap();
     let y = host(forward_ops::<Flex>(flex(&x)));
     for i in 0..n {
         assert_eq!(
@@ -301,11 +301,11 @@ fn cpu_op_handles_transposed_and_shared_inputs() {
     let kept = x_t.clone();
     let dx = relu0_backward(x_t, dy_t, Alpha::new(0.5).unwrap(), Semantics::Multiply)
         .into_data()
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .unwrap();
     let y = relu0(kept.clone(), Alpha::ZERO, Semantics::Multiply)
         .into_data()
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .unwrap();
     for c in 0..cols {
         for r in 0..rows {
@@ -319,7 +319,7 @@ fn cpu_op_handles_transposed_and_shared_inputs() {
             );
         }
     }
-    let untouched = kept.transpose().into_data().to_vec::<f32>().unwrap();
+    let untouched = kept.transpose().into_data().try_to_vec::<f32>().unwrap();
     assert!(
         untouched
             .iter()
