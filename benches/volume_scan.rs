@@ -8,13 +8,17 @@
 //! re-initialisation and the twins as often as they really run. Draws per minute for the
 //! paper's protocol (one pass over the 60,000 MNIST training images: 234 batches) are
 //! `60 s / (234 × time per batch)`; `scripts/compare-pytorch.sh` prints them next to
-//! PyTorch's. Each device also runs the baseline that reads every batch's census back on its
-//! own (one GPU round trip per batch) instead of 1, 2, 4 … 16 at once.
+//! PyTorch's. Each device also runs two baselines side by side: one draw at a time (each
+//! batch's census its own small forward pass) instead of 8 draws stacked into one batched
+//! forward pass, and in addition every batch's census read back on its own (one GPU round trip
+//! per batch) instead of 1, 2, 4 … 16 at once.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use relu0::backend::{self, DeviceChoice, Precision};
 use relu0::data::{DataSource, DatasetKind};
-use relu0::experiment::volume::{CENSUS_LOOKAHEAD, VolumeConfig, VolumeEvent, VolumeRun};
+use relu0::experiment::volume::{
+    CENSUS_LOOKAHEAD, DRAWS_PER_DISPATCH, VolumeConfig, VolumeEvent, VolumeRun,
+};
 use std::time::Instant;
 
 fn scan_config(precision: Precision, device: DeviceChoice) -> VolumeConfig {
@@ -39,13 +43,20 @@ fn bench_scan(c: &mut Criterion, name: &str, precision: Precision, choice: Devic
     let config = scan_config(precision, choice);
     let mut group = c.benchmark_group(format!("volume scan 3x256 batch 256 {name}"));
     group.sample_size(10);
-    // The scan as shipped, and the baseline that reads every batch's census on its own.
-    for (label, lookahead) in [
-        ("per batch", CENSUS_LOOKAHEAD),
-        ("per batch, census read each batch", 1),
+    // The scan as shipped, and the baselines: one draw at a time, and in addition every
+    // batch's census read on its own.
+    for (label, side_by_side, lookahead) in [
+        ("per batch", DRAWS_PER_DISPATCH, CENSUS_LOOKAHEAD),
+        ("per batch, one draw at a time", 1, CENSUS_LOOKAHEAD),
+        (
+            "per batch, one draw at a time, census read each batch",
+            1,
+            1,
+        ),
     ] {
         let new_run = || {
             let mut run = VolumeRun::new(config.clone(), compute.clone(), &dataset).expect("valid");
+            run.set_draws_per_dispatch(side_by_side);
             run.set_census_lookahead(lookahead);
             run
         };

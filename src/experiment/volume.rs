@@ -25,10 +25,12 @@ use crate::backend::{Compute, DeviceChoice, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
 use crate::model::mlp::MlpConfig;
-use crate::model::{ModelKind, Network, NetworkConfig, Relu0};
+use crate::model::stacked::StackedMlp;
+use crate::model::{Mlp, ModelKind, Network, NetworkConfig, Relu0};
 use crate::ops::{Alpha, Semantics};
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
 use web_time::Instant;
 
 /// Settings of a volume scan. Defaults follow the paper (3×256 MLP, batch 256, multiply,
@@ -197,7 +199,7 @@ pub struct ZeroEvent {
 /// What a step produced.
 #[derive(Clone, Debug, PartialEq)]
 pub enum VolumeEvent {
-    /// A batch of the current draw was evaluated.
+    /// A batch of a draw was evaluated.
     Batch {
         /// Draw index.
         draw: usize,
@@ -259,15 +261,15 @@ pub struct VerifySummary {
     pub batches_checked: usize,
 }
 
-/// The draw being scanned.
+/// A draw being scanned.
 struct DrawState {
     model: Network,
     record: DrawRecord,
     next_batch: usize,
     started: Instant,
-    /// Zero counts of the batches after `next_batch - 1`, computed ahead and read back together.
-    census_ahead: std::collections::VecDeque<Vec<u64>>,
-    /// How many batches the next census read covers (doubles up to the run's limit).
+    /// Zero counts of the batches from `next_batch` on, computed ahead and read back together.
+    census_ahead: VecDeque<Vec<u64>>,
+    /// How many batches the draw's next census read may cover (doubles up to the run's limit).
     lookahead: usize,
 }
 
@@ -276,18 +278,39 @@ struct DrawState {
 /// draw computes 1, 2, 4, … of them at once and never wastes more than it has used.
 pub const CENSUS_LOOKAHEAD: usize = 16;
 
+/// The most draws scanned side by side (plain MLP scans): their censuses run as one batched
+/// forward pass ([`StackedMlp`]) and are read back together.
+pub const DRAWS_PER_DISPATCH: usize = 8;
+
+/// Memory the stacked copies of the draws' weights and activations may take, in bytes.
+const STACK_BUDGET_BYTES: f64 = 256e6;
+
 /// A volume scan in progress.
+///
+/// Up to [`DRAWS_PER_DISPATCH`] draws run side by side, each at its own batch; the census of
+/// the next batches of all of them is one batched forward pass and one read. Finished draws
+/// are reported in draw order whatever the number side by side, so records, files and resumes
+/// do not depend on it.
 pub struct VolumeRun {
     config: VolumeConfig,
     compute: Compute,
     autodiff: Device,
     network: NetworkConfig,
     batches: BatchCache,
-    pending: std::collections::VecDeque<usize>,
-    current: Option<DrawState>,
+    pending: VecDeque<usize>,
+    /// Draws in progress, in the order they started.
+    active: Vec<DrawState>,
+    /// Finished draws waiting for an earlier draw to finish, by draw index.
+    finished: BTreeMap<usize, DrawRecord>,
     records: Vec<DrawRecord>,
     started: Instant,
     max_lookahead: usize,
+    max_side_by_side: usize,
+    /// The stacked hidden layers of the active draws (keyed by their draw indices).
+    stacked: Option<(Vec<usize>, StackedMlp)>,
+    /// Per number of stacked draws: whether the stacked census matched the draws' own forward
+    /// passes bit for bit on this back end (checked once, on the first batch stacked so).
+    stacking_exact: BTreeMap<usize, bool>,
 }
 
 impl VolumeRun {
@@ -304,22 +327,31 @@ impl VolumeRun {
             &compute.device,
         )?;
         let autodiff = compute.device.clone().autodiff();
-        let max_lookahead = match config.model {
-            ModelKind::Mlp => CENSUS_LOOKAHEAD,
-            // Convolutional censuses hold large activations; one batch at a time.
-            _ => 1,
+        let network = config.network();
+        let (max_lookahead, max_side_by_side) = if stackable(&network) {
+            (
+                CENSUS_LOOKAHEAD,
+                side_by_side_limit(&network, config.batch, &compute),
+            )
+        } else {
+            // Convolutional censuses hold large activations; one batch of one draw at a time.
+            (1, 1)
         };
         Ok(VolumeRun {
-            network: config.network(),
+            network,
             pending: config.draw_indices().into(),
             batches,
             config,
             compute,
             autodiff,
-            current: None,
+            active: Vec::new(),
+            finished: BTreeMap::new(),
             records: Vec::new(),
             started: Instant::now(),
             max_lookahead,
+            max_side_by_side,
+            stacked: None,
+            stacking_exact: BTreeMap::new(),
         })
     }
 
@@ -327,6 +359,24 @@ impl VolumeRun {
     /// Results do not depend on it; benchmarks compare settings side by side.
     pub fn set_census_lookahead(&mut self, batches: usize) {
         self.max_lookahead = batches.max(1);
+    }
+
+    /// Limits how many draws are scanned side by side (1: one draw at a time, each batch its
+    /// own forward pass). Results do not depend on it; benchmarks compare settings side by side.
+    pub fn set_draws_per_dispatch(&mut self, draws: usize) {
+        self.max_side_by_side = self.max_side_by_side.min(draws.max(1));
+    }
+
+    /// How many draws are scanned side by side at most.
+    pub fn draws_per_dispatch(&self) -> usize {
+        self.max_side_by_side
+    }
+
+    /// Each number of draws stacked so far, and whether their stacked census matched the
+    /// draws' own forward passes bit for bit on this back end (false: those draws then ran one
+    /// by one).
+    pub fn stacking_checked(&self) -> Vec<(usize, bool)> {
+        self.stacking_exact.iter().map(|(&n, &e)| (n, e)).collect()
     }
 
     /// Takes finished draws from an earlier, killed run of the same settings: they are not run
@@ -348,10 +398,10 @@ impl VolumeRun {
 
     /// Draws this run will evaluate.
     pub fn total_draws(&self) -> usize {
-        self.records.len() + self.pending.len() + usize::from(self.current.is_some())
+        self.records.len() + self.finished.len() + self.active.len() + self.pending.len()
     }
 
-    /// Finished draws so far.
+    /// Finished draws so far, in draw order.
     pub fn records(&self) -> &[DrawRecord] {
         &self.records
     }
@@ -361,42 +411,62 @@ impl VolumeRun {
         &self.config
     }
 
-    /// Does one batch of work; `None` once every draw is done.
+    /// Does one batch of work; `None` once every draw is done. Draws finish in draw order.
     pub async fn step(&mut self) -> Result<Option<VolumeEvent>, Error> {
-        if self.current.is_none() {
-            let Some(draw) = self.pending.pop_front() else {
+        loop {
+            if let Some(record) = self.next_finished() {
+                self.records.push(record.clone());
+                return Ok(Some(VolumeEvent::Draw(record)));
+            }
+            if let Some(slot) = self.active.iter().position(|s| !s.census_ahead.is_empty()) {
+                return self.advance(slot).await.map(Some);
+            }
+            if !self.census_round().await? {
                 return Ok(None);
-            };
-            self.current = Some(self.start_draw(draw));
+            }
         }
-        let state = self.current.as_ref().expect("a draw is in progress");
+    }
+
+    /// The earliest finished draw, once no earlier draw is still running or waiting.
+    fn next_finished(&mut self) -> Option<DrawRecord> {
+        let (&first, _) = self.finished.first_key_value()?;
+        let earliest_unfinished = self
+            .active
+            .iter()
+            .map(|s| s.record.draw)
+            .chain(self.pending.front().copied())
+            .min();
+        if earliest_unfinished.is_some_and(|draw| draw < first) {
+            return None;
+        }
+        self.finished.pop_first().map(|(_, record)| record)
+    }
+
+    /// Evaluates the next batch of the draw in `slot` from its census: the twins where it
+    /// found a zero, the first zero's dissection; ends the draw at a difference or at the end
+    /// of its pass.
+    async fn advance(&mut self, slot: usize) -> Result<VolumeEvent, Error> {
+        let state = &mut self.active[slot];
         let index = state.next_batch;
-        if index >= self.batches.len() || state.record.in_s01 {
-            let state = self.current.take().expect("a draw is in progress");
-            let mut record = state.record;
-            record.elapsed_s = state.started.elapsed().as_secs_f64();
-            self.records.push(record.clone());
-            return Ok(Some(VolumeEvent::Draw(record)));
-        }
-        let zeros = self.census(index).await?;
+        let zeros = state
+            .census_ahead
+            .pop_front()
+            .expect("advance runs on a draw with a census ahead");
         let batch = self.batches.get(index);
-        let outcome = self.evaluate(&batch, zeros).await?;
-        let needs_event = self
-            .current
-            .as_ref()
-            .is_some_and(|s| s.record.first_zero.is_none());
-        let event = if needs_event && outcome.zeros.iter().any(|&z| z > 0) {
-            self.first_zero(&batch, index).await?
+        let outcome = self.evaluate(&self.active[slot], &batch, zeros).await?;
+        let had_zero = outcome.zeros.iter().any(|&z| z > 0);
+        let event = if had_zero && self.active[slot].record.first_zero.is_none() {
+            self.first_zero(&self.active[slot], &batch, index).await?
         } else {
             None
         };
-        let state = self.current.as_mut().expect("a draw is in progress");
+        let batches = self.batches.len();
+        let state = &mut self.active[slot];
         let record = &mut state.record;
         record.batches_scanned += 1;
         for (total, zeros) in record.zeros_per_layer.iter_mut().zip(&outcome.zeros) {
             *total += zeros;
         }
-        let had_zero = outcome.zeros.iter().any(|&z| z > 0);
         record.batches_with_zeros += usize::from(had_zero);
         record.twin_backwards += usize::from(outcome.twins_ran);
         record.shortcut_mismatches += usize::from(outcome.differ && !had_zero);
@@ -408,13 +478,20 @@ impl VolumeRun {
             record.in_s01 = true;
             record.first_diff_batch = Some(index);
         }
+        let draw = record.draw;
         state.next_batch += 1;
-        Ok(Some(VolumeEvent::Batch {
-            draw: record.draw,
+        if state.record.in_s01 || state.next_batch >= batches {
+            let state = self.active.remove(slot);
+            let mut record = state.record;
+            record.elapsed_s = state.started.elapsed().as_secs_f64();
+            self.finished.insert(record.draw, record);
+        }
+        Ok(VolumeEvent::Batch {
+            draw,
             batch: index,
-            batches: self.batches.len(),
+            batches,
             had_zero,
-        }))
+        })
     }
 
     fn start_draw(&self, draw: usize) -> DrawState {
@@ -443,42 +520,142 @@ impl VolumeRun {
             },
             next_batch: 0,
             started: Instant::now(),
-            census_ahead: Default::default(),
+            census_ahead: VecDeque::new(),
             lookahead: 1,
         }
     }
 
-    /// Exact zeros per ReLU layer of batch `index` (the next one of the current draw), from
-    /// the census computed ahead; when that is used up, computes the next 1, 2, 4, … batches'
-    /// censuses (up to the limit and the end of the pass) and reads them back in one transfer.
-    async fn census(&mut self, index: usize) -> Result<Vec<u64>, Error> {
-        let relu = self.relu(Alpha::ZERO);
-        let first_relu = self.config.first_relu;
+    /// Starts pending draws up to the side-by-side limit, then computes the census of the
+    /// next 1, 2, 4, … batches of every active draw (as many as the draw that started last
+    /// may use, and no further than any pass goes) and reads them back in one transfer.
+    /// `false` once no draw is left.
+    async fn census_round(&mut self) -> Result<bool, Error> {
+        while self.active.len() < self.max_side_by_side {
+            let Some(draw) = self.pending.pop_front() else {
+                break;
+            };
+            let state = self.start_draw(draw);
+            self.active.push(state);
+        }
+        if self.active.is_empty() {
+            return Ok(false);
+        }
+        let total = self.batches.len();
+        let ahead = self
+            .active
+            .iter()
+            .map(|s| s.lookahead.min(total - s.next_batch))
+            .min()
+            .unwrap_or(1)
+            .max(1);
+        for state in &mut self.active {
+            state.lookahead = (state.lookahead * 2).min(self.max_lookahead);
+        }
         let layers = self.network.relu_layers();
-        let state = self.current.as_mut().expect("a draw is in progress");
-        if let Some(zeros) = state.census_ahead.pop_front() {
-            return Ok(zeros);
-        }
-        let end = (index + state.lookahead).min(self.batches.len());
-        state.lookahead = (state.lookahead * 2).min(self.max_lookahead);
-        let mut counts = Vec::with_capacity((end - index) * layers);
-        for ahead in index..end {
-            let batch = self.batches.get(ahead);
-            counts.extend(state.model.census(batch.images, relu, first_relu));
-        }
+        let draws = self.active.len();
+        let stacked = draws > 1 && self.stacking_is_exact().await?;
+        let relu = self.relu(Alpha::ZERO);
+        let counts = if stacked {
+            let mut per_batch = Vec::with_capacity(ahead);
+            for offset in 0..ahead {
+                let inputs = self.stacked_inputs(offset);
+                let (_, stack) = self.stacked.as_ref().expect("stacked for the active draws");
+                per_batch.push(stack.census(inputs, relu).flatten::<1>(0, 1));
+            }
+            per_batch
+        } else {
+            let mut counts = Vec::with_capacity(draws * ahead * layers);
+            for slot in 0..draws {
+                for offset in 0..ahead {
+                    let batch = self.batches.get(self.active[slot].next_batch + offset);
+                    let state = &self.active[slot];
+                    counts.extend(
+                        state
+                            .model
+                            .census(batch.images, relu, self.config.first_relu),
+                    );
+                }
+            }
+            counts
+        };
         let flat = read_counts(counts).await?;
-        if layers == 0 {
-            return Ok(Vec::new());
+        for (slot, state) in self.active.iter_mut().enumerate() {
+            for offset in 0..ahead {
+                // Stacked counts come batch by batch, each with every draw; the others draw by
+                // draw, each with every batch.
+                let row = if stacked {
+                    offset * draws + slot
+                } else {
+                    slot * ahead + offset
+                };
+                let zeros = flat
+                    .get(row * layers..(row + 1) * layers)
+                    .map_or_else(|| vec![0; layers], <[u64]>::to_vec);
+                state.census_ahead.push_back(zeros);
+            }
         }
-        state.census_ahead = flat.chunks(layers).map(<[u64]>::to_vec).collect();
-        Ok(state
-            .census_ahead
-            .pop_front()
-            .expect("the census covers at least this batch"))
+        Ok(true)
     }
 
-    async fn evaluate(&self, batch: &Batch, zeros: Vec<u64>) -> Result<BatchOutcome, Error> {
-        let state = self.current.as_ref().expect("a draw is in progress");
+    /// The images of batch `next_batch + offset` of every active draw, `[draws, batch, pixels]`.
+    fn stacked_inputs(&mut self, offset: usize) -> Tensor<3> {
+        let images = self
+            .active
+            .iter()
+            .map(|s| s.next_batch + offset)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|index| self.batches.get(index).images)
+            .collect();
+        Tensor::<2>::stack::<3>(images, 0)
+    }
+
+    /// Stacks the active draws (if not stacked already) and checks, the first time this many
+    /// draws are stacked, that the stacked census computes each draw's own pre-activations bit
+    /// for bit on this back end; where it does not, draws run one by one.
+    async fn stacking_is_exact(&mut self) -> Result<bool, Error> {
+        let draws: Vec<usize> = self.active.iter().map(|s| s.record.draw).collect();
+        if self.stacking_exact.get(&draws.len()) == Some(&false) {
+            return Ok(false);
+        }
+        if self
+            .stacked
+            .as_ref()
+            .is_none_or(|(stacked, _)| *stacked != draws)
+        {
+            let mlps: Vec<&Mlp> = self
+                .active
+                .iter()
+                .filter_map(|s| s.model.as_mlp())
+                .collect();
+            self.stacked = Some((
+                draws.clone(),
+                StackedMlp::new(&mlps, self.config.first_relu),
+            ));
+        }
+        if let Some(&exact) = self.stacking_exact.get(&draws.len()) {
+            return Ok(exact);
+        }
+        let inputs = self.stacked_inputs(0);
+        let mlps: Vec<&Mlp> = self
+            .active
+            .iter()
+            .filter_map(|s| s.model.as_mlp())
+            .collect();
+        let (_, stack) = self.stacked.as_ref().expect("stacked above");
+        let exact = stack
+            .matches_own_forward(&mlps, inputs, self.relu(Alpha::ZERO))
+            .await?;
+        self.stacking_exact.insert(draws.len(), exact);
+        Ok(exact)
+    }
+
+    async fn evaluate(
+        &self,
+        state: &DrawState,
+        batch: &Batch,
+        zeros: Vec<u64>,
+    ) -> Result<BatchOutcome, Error> {
         let model = &state.model;
         let had_zero = zeros.iter().any(|&z| z > 0);
         let mut outcome = BatchOutcome {
@@ -514,10 +691,10 @@ impl VolumeRun {
     /// None otherwise). Runs once per draw, at its first batch with a zero.
     async fn first_zero(
         &self,
+        state: &DrawState,
         batch: &Batch,
         index: usize,
     ) -> Result<Option<Box<ZeroEvent>>, Error> {
-        let state = self.current.as_ref().expect("a draw is in progress");
         let Network::Mlp(mlp) = &state.model else {
             return Ok(None);
         };
@@ -606,4 +783,28 @@ struct BatchOutcome {
     twins_ran: bool,
     differ: bool,
     control_differs: bool,
+}
+
+/// Whether draws of `network` can be stacked into one forward pass: plain MLPs (batch norm
+/// would need per-draw batch statistics; convolutional networks run one at a time).
+fn stackable(network: &NetworkConfig) -> bool {
+    network.kind == ModelKind::Mlp && !network.batch_norm
+}
+
+/// How many draws of `network` with mini-batches of `batch` may run side by side on `compute`:
+/// at most [`DRAWS_PER_DISPATCH`], with every stacked tensor within the GPU's largest buffer
+/// and all stacked copies within [`STACK_BUDGET_BYTES`].
+fn side_by_side_limit(network: &NetworkConfig, batch: usize, compute: &Compute) -> usize {
+    let mlp = &network.mlp;
+    let element = compute.precision.dtype().size() as f64;
+    let (_, largest, _) = mlp.footprint(batch);
+    let largest = largest.max((batch * mlp.inputs) as f64) * element;
+    let per_draw = (mlp.parameters() + batch * (mlp.inputs + 2 * mlp.width)) as f64 * element;
+    let mut limit = (STACK_BUDGET_BYTES / per_draw).floor();
+    if let Some(adapter) = &compute.adapter
+        && adapter.max_buffer_bytes > 0
+    {
+        limit = limit.min((adapter.max_buffer_bytes as f64 / largest).floor());
+    }
+    (limit as usize).clamp(1, DRAWS_PER_DISPATCH)
 }

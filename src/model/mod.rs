@@ -5,6 +5,7 @@ pub mod layers;
 pub mod mlp;
 pub mod network;
 pub mod resnet;
+pub mod stacked;
 pub mod vgg;
 
 pub use mlp::{Mlp, MlpConfig};

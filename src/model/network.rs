@@ -147,6 +147,14 @@ pub struct Pass {
 }
 
 impl Network {
+    /// The MLP, if this is one.
+    pub fn as_mlp(&self) -> Option<&Mlp> {
+        match self {
+            Network::Mlp(mlp) => Some(mlp),
+            _ => None,
+        }
+    }
+
     /// A network drawn from `seed` with PyTorch-default initialisation, in `dtype` on `device`.
     pub fn init(config: &NetworkConfig, seed: u64, dtype: DType, device: &Device) -> Self {
         let classes = config.mlp.classes;
