@@ -2,7 +2,7 @@
 //! comparison, on the CPU back end in f32 and f64 and, with `RELU0_BENCH_GPU=1`, on the GPU in
 //! f16 and f32.
 //!
-//! One iteration is one mini-batch of a real scan (`VolumeRun::step`): the census forward pass,
+//! The time reported is per mini-batch of a real scan (`VolumeRun::step`): the census forward pass,
 //! and both backward passes where the census found an exact zero. Draws end as in a scan (at
 //! their first differing batch, or after a pass) and the next one starts, so the time includes
 //! re-initialisation and the twins as often as they really run. Draws per minute for the
@@ -13,7 +13,7 @@
 //! forward pass, and in addition every batch's census read back on its own (one GPU round trip
 //! per batch) instead of 1, 2, 4 … 16 at once.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use relu0::backend::{self, DeviceChoice, Precision};
 use relu0::data::{DataSource, DatasetKind};
 use relu0::experiment::volume::{
@@ -43,6 +43,15 @@ fn bench_scan(c: &mut Criterion, name: &str, precision: Precision, choice: Devic
     let config = scan_config(precision, choice);
     let mut group = c.benchmark_group(format!("volume scan 3x256 batch 256 {name}"));
     group.sample_size(10);
+    // Every sample is a whole number of iterations of `unit` batches, so that it spans at
+    // least one census round of the shipped scan (8 draws × up to 16 batches; f16 draws end
+    // within a batch or two, so their rounds are one batch long). The time reported is per
+    // batch.
+    group.sampling_mode(SamplingMode::Flat);
+    let unit: u64 = match precision {
+        Precision::F16 => DRAWS_PER_DISPATCH as u64,
+        _ => (DRAWS_PER_DISPATCH * CENSUS_LOOKAHEAD) as u64,
+    };
     // The scan as shipped, and the baselines: one draw at a time, and in addition every
     // batch's census read on its own.
     for (label, side_by_side, lookahead) in [
@@ -65,14 +74,14 @@ fn bench_scan(c: &mut Criterion, name: &str, precision: Precision, choice: Devic
             b.iter_custom(|iters| {
                 let started = Instant::now();
                 let mut batches = 0;
-                while batches < iters {
+                while batches < iters * unit {
                     match pollster::block_on(run.step()).expect("scan step") {
                         Some(VolumeEvent::Batch { .. }) => batches += 1,
                         Some(VolumeEvent::Draw(_)) => {}
                         None => run = new_run(),
                     }
                 }
-                started.elapsed()
+                started.elapsed() / unit as u32
             })
         });
     }
