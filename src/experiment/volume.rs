@@ -558,7 +558,7 @@ impl VolumeRun {
         let counts = if stacked {
             let mut per_batch = Vec::with_capacity(ahead);
             for offset in 0..ahead {
-                let inputs = self.stacked_inputs(offset);
+                let inputs = stacked_inputs(&mut self.batches, &self.active, offset);
                 let (_, stack) = self.stacked.as_ref().expect("stacked for the active draws");
                 per_batch.push(stack.census(inputs, relu).flatten::<1>(0, 1));
             }
@@ -597,51 +597,32 @@ impl VolumeRun {
         Ok(true)
     }
 
-    /// The images of batch `next_batch + offset` of every active draw, `[draws, batch, pixels]`.
-    fn stacked_inputs(&mut self, offset: usize) -> Tensor<3> {
-        let images = self
-            .active
-            .iter()
-            .map(|s| s.next_batch + offset)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|index| self.batches.get(index).images)
-            .collect();
-        Tensor::<2>::stack::<3>(images, 0)
-    }
-
     /// Stacks the active draws (if not stacked already) and checks, the first time this many
     /// draws are stacked, that the stacked census computes each draw's own pre-activations bit
     /// for bit on this back end; where it does not, draws run one by one.
     async fn stacking_is_exact(&mut self) -> Result<bool, Error> {
         let draws: Vec<usize> = self.active.iter().map(|s| s.record.draw).collect();
-        if self.stacking_exact.get(&draws.len()) == Some(&false) {
+        let known = self.stacking_exact.get(&draws.len()).copied();
+        if known == Some(false) {
             return Ok(false);
         }
-        if self
-            .stacked
-            .as_ref()
-            .is_none_or(|(stacked, _)| *stacked != draws)
-        {
-            let mlps: Vec<&Mlp> = self
-                .active
-                .iter()
-                .filter_map(|s| s.model.as_mlp())
-                .collect();
-            self.stacked = Some((
-                draws.clone(),
-                StackedMlp::new(&mlps, self.config.first_relu),
-            ));
-        }
-        if let Some(&exact) = self.stacking_exact.get(&draws.len()) {
-            return Ok(exact);
-        }
-        let inputs = self.stacked_inputs(0);
         let mlps: Vec<&Mlp> = self
             .active
             .iter()
             .filter_map(|s| s.model.as_mlp())
             .collect();
+        if self
+            .stacked
+            .as_ref()
+            .is_none_or(|(stacked, _)| *stacked != draws)
+        {
+            let stack = StackedMlp::new(&mlps, self.config.first_relu);
+            self.stacked = Some((draws.clone(), stack));
+        }
+        if let Some(exact) = known {
+            return Ok(exact);
+        }
+        let inputs = stacked_inputs(&mut self.batches, &self.active, 0);
         let (_, stack) = self.stacked.as_ref().expect("stacked above");
         let exact = stack
             .matches_own_forward(&mlps, inputs, self.relu(Alpha::ZERO))
@@ -783,6 +764,16 @@ struct BatchOutcome {
     twins_ran: bool,
     differ: bool,
     control_differs: bool,
+}
+
+/// The images of batch `next_batch + offset` of every draw in `active`,
+/// `[draws, batch, pixels]`.
+fn stacked_inputs(batches: &mut BatchCache, active: &[DrawState], offset: usize) -> Tensor<3> {
+    let images = active
+        .iter()
+        .map(|s| batches.get(s.next_batch + offset).images)
+        .collect();
+    Tensor::<2>::stack::<3>(images, 0)
 }
 
 /// Whether draws of `network` can be stacked into one forward pass: plain MLPs (batch norm
