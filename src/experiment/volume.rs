@@ -11,6 +11,10 @@
 //! that gradients never differ on a batch without a zero, and repeats the ReLU'(0)=0 pass as
 //! the 0-vs-0 determinism control.
 //!
+//! Draws side by side: up to [`DRAWS_PER_DISPATCH`] MLP draws run at once, their censuses one
+//! batched forward pass ([`StackedMlp`]) read back 1, 2, 4 … [`CENSUS_LOOKAHEAD`] batches at a
+//! time; records are those of one draw at a time, in draw order.
+//!
 //! `model = vgg11 | resnet18` scans the paper's convolutional networks on CIFAR-10 (experiment
 //! 5, usually with `max_batches = k`): the census then runs through the training-mode forward
 //! pass (batch norm on batch statistics), exactly the values the twins see.
