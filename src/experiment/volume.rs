@@ -332,14 +332,15 @@ impl VolumeRun {
         )?;
         let autodiff = compute.device.clone().autodiff();
         let network = config.network();
-        let (max_lookahead, max_side_by_side) = if stackable(&network) {
-            (
-                CENSUS_LOOKAHEAD,
-                side_by_side_limit(&network, config.batch, &compute),
-            )
+        let max_lookahead = match network.kind {
+            ModelKind::Mlp => CENSUS_LOOKAHEAD,
+            // Convolutional censuses hold large activations; one batch at a time.
+            _ => 1,
+        };
+        let max_side_by_side = if stackable(&network) {
+            side_by_side_limit(&network, config.batch, &compute)
         } else {
-            // Convolutional censuses hold large activations; one batch of one draw at a time.
-            (1, 1)
+            1
         };
         Ok(VolumeRun {
             network,
