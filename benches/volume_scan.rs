@@ -11,7 +11,8 @@
 //! PyTorch's. Each device also runs two baselines side by side: one draw at a time (each
 //! batch's census its own small forward pass) instead of 8 draws stacked into one batched
 //! forward pass, and in addition every batch's census read back on its own (one GPU round trip
-//! per batch) instead of 1, 2, 4 … 16 at once.
+//! per batch) instead of 1, 2, 4 … 16 at once. A third baseline reads both twins' gradients back
+//! and compares them on the host instead of counting differing words on the device.
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use relu0::backend::{self, DeviceChoice, Precision};
@@ -52,21 +53,29 @@ fn bench_scan(c: &mut Criterion, name: &str, precision: Precision, choice: Devic
         Precision::F16 => DRAWS_PER_DISPATCH as u64,
         _ => (DRAWS_PER_DISPATCH * CENSUS_LOOKAHEAD) as u64,
     };
-    // The scan as shipped, and the baselines: one draw at a time, and in addition every
-    // batch's census read on its own.
-    for (label, side_by_side, lookahead) in [
-        ("per batch", DRAWS_PER_DISPATCH, CENSUS_LOOKAHEAD),
-        ("per batch, one draw at a time", 1, CENSUS_LOOKAHEAD),
+    // The scan as shipped, and the baselines: gradients compared on the host; one draw at a
+    // time; and in addition every batch's census read on its own.
+    for (label, side_by_side, lookahead, gradients_on_device) in [
+        ("per batch", DRAWS_PER_DISPATCH, CENSUS_LOOKAHEAD, true),
+        (
+            "per batch, gradients read to host",
+            DRAWS_PER_DISPATCH,
+            CENSUS_LOOKAHEAD,
+            false,
+        ),
+        ("per batch, one draw at a time", 1, CENSUS_LOOKAHEAD, true),
         (
             "per batch, one draw at a time, census read each batch",
             1,
             1,
+            true,
         ),
     ] {
         let new_run = || {
             let mut run = VolumeRun::new(config.clone(), compute.clone(), &dataset).expect("valid");
             run.set_draws_per_dispatch(side_by_side);
             run.set_census_lookahead(lookahead);
+            run.set_gradients_compared_on_device(gradients_on_device);
             run
         };
         let mut run = new_run();

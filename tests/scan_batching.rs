@@ -1,8 +1,10 @@
 //! The volume scan batches its work two ways: it reads the exact-zero census of several
 //! batches back in one transfer, and it scans several draws side by side, their censuses one
-//! batched forward pass. The records must be exactly those of a scan that does neither, in
-//! the same order, on the CPU and on the GPU (lavapipe in CI), in a precision where draws stop
-//! early (f16) and where they mostly run long (f32).
+//! batched forward pass; and it compares the twins' gradients on their device, reading back a
+//! count. The records must be exactly those of a scan that does none of this (one draw, one
+//! batch, both gradients read and compared on the host), in the same order, on the CPU and on
+//! the GPU (lavapipe in CI), in a precision where draws stop early (f16) and where they mostly
+//! run long (f32).
 //!
 //! GPU cases need a wgpu adapter; without one they fail and say how to get one.
 
@@ -19,39 +21,55 @@ use relu0::experiment::volume::{
 struct Batching {
     lookahead: usize,
     side_by_side: usize,
+    gradients_on_device: bool,
 }
 
 const ONE_AT_A_TIME: Batching = Batching {
     lookahead: 1,
     side_by_side: 1,
+    gradients_on_device: false,
 };
 const READ_AHEAD: Batching = Batching {
     lookahead: CENSUS_LOOKAHEAD,
     side_by_side: 1,
+    gradients_on_device: false,
 };
 const SHIPPED: Batching = Batching {
     lookahead: CENSUS_LOOKAHEAD,
     side_by_side: DRAWS_PER_DISPATCH,
+    gradients_on_device: true,
 };
 const SIDE_BY_SIDE_ONLY: Batching = Batching {
     lookahead: 1,
     side_by_side: 3,
+    gradients_on_device: false,
+};
+const GRADIENTS_ON_DEVICE_ONLY: Batching = Batching {
+    lookahead: 1,
+    side_by_side: 1,
+    gradients_on_device: true,
 };
 
 fn scan(compute: &Compute, batching: Batching, draws: usize) -> Vec<DrawRecord> {
+    scan_with(compute, batching, draws, false)
+}
+
+fn scan_with(compute: &Compute, batching: Batching, draws: usize, verify: bool) -> Vec<DrawRecord> {
     let dataset = relu0::data::load(DatasetKind::Mnist, &DataSource::Embedded).unwrap();
     let config = VolumeConfig {
         precision: compute.precision,
         device: DeviceChoice::Auto,
         draws,
         width: 64,
-        max_batches: Some(30),
+        max_batches: Some(if verify { 8 } else { 30 }),
         seed: 11,
+        verify,
         ..VolumeConfig::default()
     };
     let mut run = VolumeRun::new(config, compute.clone(), &dataset).unwrap();
     run.set_census_lookahead(batching.lookahead);
     run.set_draws_per_dispatch(batching.side_by_side);
+    run.set_gradients_compared_on_device(batching.gradients_on_device);
     assert_eq!(run.draws_per_dispatch(), batching.side_by_side);
     let mut finished = Vec::new();
     while let Some(event) = pollster::block_on(run.step()).unwrap() {
@@ -89,7 +107,12 @@ fn scan(compute: &Compute, batching: Batching, draws: usize) -> Vec<DrawRecord> 
 fn same_records_however_batched(compute: Compute, draws: usize) -> Vec<DrawRecord> {
     let one_at_a_time = scan(&compute, ONE_AT_A_TIME, draws);
     assert_eq!(one_at_a_time.len(), draws);
-    for batching in [READ_AHEAD, SIDE_BY_SIDE_ONLY, SHIPPED] {
+    for batching in [
+        READ_AHEAD,
+        SIDE_BY_SIDE_ONLY,
+        GRADIENTS_ON_DEVICE_ONLY,
+        SHIPPED,
+    ] {
         assert_eq!(
             one_at_a_time,
             scan(&compute, batching, draws),
@@ -127,4 +150,33 @@ fn gpu_scan_is_the_same_however_batched() {
         "{f16:?}"
     );
     same_records_however_batched(common::gpu(Precision::F32), 3);
+}
+
+/// `verify` runs the twins and the 0-vs-0 control on every batch: both comparisons on the
+/// device must give the host's verdicts, batch for batch.
+fn same_verdicts_on_device_and_host(compute: Compute, draws: usize) -> Vec<DrawRecord> {
+    let host = scan_with(&compute, ONE_AT_A_TIME, draws, true);
+    let device = scan_with(&compute, GRADIENTS_ON_DEVICE_ONLY, draws, true);
+    assert_eq!(host, device, "{} on {:?}", compute.precision, compute.kind);
+    for record in &host {
+        assert_eq!(record.twin_backwards, record.batches_scanned, "{record:?}");
+        assert_eq!(record.shortcut_mismatches, 0, "{record:?}");
+        assert_eq!(record.control_mismatches, 0, "{record:?}");
+    }
+    host
+}
+
+#[test]
+fn cpu_verify_verdicts_are_the_same_on_device_and_host() {
+    same_verdicts_on_device_and_host(common::cpu(Precision::F32), 3);
+}
+
+#[test]
+fn gpu_verify_verdicts_are_the_same_on_device_and_host() {
+    let f16 = same_verdicts_on_device_and_host(common::gpu(Precision::F16), 3);
+    // In f16 the twins differ: the device comparison must have said so.
+    assert!(f16.iter().any(|r| r.in_s01), "{f16:?}");
+    let f32 = same_verdicts_on_device_and_host(common::gpu(Precision::F32), 2);
+    // Batches without a zero: the twins agree, and the device comparison said so.
+    assert!(f32.iter().any(|r| r.first_diff_batch != Some(0)), "{f32:?}");
 }

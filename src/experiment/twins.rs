@@ -56,20 +56,19 @@ pub async fn read_counts(counts: Vec<Tensor<1, Int>>) -> Result<Vec<u64>, Error>
 }
 
 /// The compared gradients (`compare`) of any network, flattened and concatenated, after one
-/// forward and backward pass on `batch` with `relu`.
-pub async fn network_gradient(
+/// forward and backward pass on `batch` with `relu`; left on the device.
+pub fn network_gradient(
     network: &Network,
     batch: &Batch,
     relu: Relu0,
     first_relu: bool,
     compare: Compare,
-) -> Result<TensorData, Error> {
+) -> Result<Tensor<1>, Error> {
     let images = batch.images.clone().autodiff();
     let pass = network.forward(images, relu, false, first_relu);
     let loss = cross_entropy(pass.logits, batch.labels.clone());
     let grads = loss.backward();
-    let compared = network.compared_gradients(&grads, compare)?;
-    Ok(compared.into_data_async().await?)
+    network.compared_gradients(&grads, compare)
 }
 
 /// The compared gradients (`compare`), flattened and concatenated, after one forward and

@@ -7,7 +7,8 @@
 //!
 //! The one-forward shortcut: only an exact zero in some ReLU's input can make the twins differ,
 //! so each batch runs one forward pass without a graph and counts exact zeros per layer; the
-//! two backward passes run only when there is one. `verify` runs them on every batch, checks
+//! two backward passes run only when there is one, and their gradients are compared bit for bit
+//! where they lie ([`differing_words`]: one count read back). `verify` runs them on every batch, checks
 //! that gradients never differ on a batch without a zero, and repeats the ReLU'(0)=0 pass as
 //! the 0-vs-0 determinism control.
 //!
@@ -31,7 +32,7 @@ use crate::error::Error;
 use crate::model::mlp::MlpConfig;
 use crate::model::stacked::StackedMlp;
 use crate::model::{Mlp, ModelKind, Network, NetworkConfig, Relu0};
-use crate::ops::{Alpha, Semantics};
+use crate::ops::{Alpha, Semantics, differing_words};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
@@ -315,6 +316,9 @@ pub struct VolumeRun {
     /// Per number of stacked draws: whether the stacked census matched the draws' own forward
     /// passes bit for bit on this back end (checked once, on the first batch stacked so).
     stacking_exact: BTreeMap<usize, bool>,
+    /// Whether the twins' gradients are compared on their device (one small read) rather
+    /// than read back whole and compared on the host.
+    gradients_compared_on_device: bool,
 }
 
 impl VolumeRun {
@@ -357,6 +361,7 @@ impl VolumeRun {
             max_side_by_side,
             stacked: None,
             stacking_exact: BTreeMap::new(),
+            gradients_compared_on_device: true,
         })
     }
 
@@ -370,6 +375,13 @@ impl VolumeRun {
     /// own forward pass). Results do not depend on it; benchmarks compare settings side by side.
     pub fn set_draws_per_dispatch(&mut self, draws: usize) {
         self.max_side_by_side = self.max_side_by_side.min(draws.max(1));
+    }
+
+    /// Whether the twins' gradients are compared bit for bit on their device, reading back one
+    /// count (the default), or read back whole and compared on the host. Results do not depend
+    /// on it; benchmarks and tests compare the two side by side.
+    pub fn set_gradients_compared_on_device(&mut self, on_device: bool) {
+        self.gradients_compared_on_device = on_device;
     }
 
     /// How many draws are scanned side by side at most.
@@ -663,13 +675,27 @@ impl VolumeRun {
                 self.config.compare,
             )
         };
-        let g0 = gradient(Alpha::ZERO).await?;
-        let g1 = gradient(Alpha::ONE).await?;
-        outcome.differ = g0.as_bytes() != g1.as_bytes();
-        if self.config.verify {
-            let control = gradient(Alpha::ZERO).await?;
-            outcome.control_differs = control.as_bytes() != g0.as_bytes();
+        let g0 = gradient(Alpha::ZERO)?;
+        let g1 = gradient(Alpha::ONE)?;
+        let control = match self.config.verify {
+            true => Some(gradient(Alpha::ZERO)?),
+            false => None,
+        };
+        if !self.gradients_compared_on_device {
+            let g0 = g0.into_data_async().await?;
+            outcome.differ = g1.into_data_async().await?.as_bytes() != g0.as_bytes();
+            if let Some(control) = control {
+                outcome.control_differs =
+                    control.into_data_async().await?.as_bytes() != g0.as_bytes();
+            }
+            return Ok(outcome);
         }
+        // Compared where they lie: one read of one or two word counts.
+        let mut counts = vec![differing_words(g0.clone(), g1)];
+        counts.extend(control.map(|control| differing_words(control, g0)));
+        let words = read_counts(counts).await?;
+        outcome.differ = words[0] > 0;
+        outcome.control_differs = words.get(1).is_some_and(|&w| w > 0);
         Ok(outcome)
     }
 

@@ -1,7 +1,8 @@
-//! The op on the cubecl back end (wgpu): our WGSL kernels from `shaders/`, one template per
-//! kernel instantiated for f16 (`enable f16;`), f32, or f64 (adapters with `SHADER_F64`).
+//! Our WGSL kernels from `shaders/` on the cubecl back end (wgpu): the op's forward and backward,
+//! one template each instantiated for f16 (`enable f16;`), f32, or f64 (adapters with
+//! `SHADER_F64`), and the bitwise comparison of two tensors (raw 32-bit words, any float type).
 
-use super::{Semantics, extension::Relu0Backend, reference};
+use super::{Semantics, bitwise::BitsBackend, extension::Relu0Backend, reference};
 use burn::backend::Cube;
 use burn::backend::TensorMetadata;
 use burn::backend::wgpu::{
@@ -14,6 +15,7 @@ use derive_new::new;
 
 kernel_source!(ForwardTemplate, "../../shaders/relu0_forward.wgsl");
 kernel_source!(BackwardTemplate, "../../shaders/relu0_backward.wgsl");
+kernel_source!(WordsDifferTemplate, "../../shaders/words_differ.wgsl");
 
 /// Threads per workgroup (one element each).
 const WORKGROUP: u32 = 256;
@@ -28,26 +30,29 @@ fn wgsl_elem(dtype: DType) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// Which of the two shaders.
+/// Which shader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Kind {
     Forward,
     Backward,
+    WordsDiffer,
 }
 
-/// One instantiation of a template: kernel and element type.
+/// One instantiation of a template: kernel and element type (the comparison reads raw words
+/// whatever the element type: one instantiation).
 #[derive(Debug)]
-struct Relu0Kernel {
+struct WgslKernel {
     kind: Kind,
     elem: &'static str,
     enable: &'static str,
 }
 
-impl KernelSource for Relu0Kernel {
+impl KernelSource for WgslKernel {
     fn source(&self) -> SourceTemplate {
         let template = match self.kind {
             Kind::Forward => ForwardTemplate.source(),
             Kind::Backward => BackwardTemplate.source(),
+            Kind::WordsDiffer => WordsDifferTemplate.source(),
         };
         template
             .register("elem", self.elem)
@@ -98,8 +103,13 @@ fn alpha_bytes(alpha: f64, dtype: DType) -> Vec<u8> {
     }
 }
 
-fn launch(kernel: Relu0Kernel, x: &CubeTensor, buffers: Vec<burn::cubecl::server::Handle>) {
-    let n = x.shape().num_elements();
+/// Launches `kernel` on `x`'s client, one invocation for each of `n` items.
+fn launch(
+    kernel: WgslKernel,
+    x: &CubeTensor,
+    n: usize,
+    buffers: Vec<burn::cubecl::server::Handle>,
+) {
     let max_x = x.client.properties().hardware.max_cube_count.0;
     let bindings = buffers.into_iter().map(|h| h.binding()).collect();
     x.client.launch(
@@ -118,12 +128,17 @@ impl Relu0Backend for Cube {
         let y = empty_like(&x);
         let n = x.shape().num_elements() as u32;
         let info = info_handle(&x, &[n]);
-        let kernel = Relu0Kernel {
+        let kernel = WgslKernel {
             kind: Kind::Forward,
             elem,
             enable,
         };
-        launch(kernel, &x, vec![x.handle.clone(), y.handle.clone(), info]);
+        launch(
+            kernel,
+            &x,
+            n as usize,
+            vec![x.handle.clone(), y.handle.clone(), info],
+        );
         y
     }
 
@@ -137,7 +152,7 @@ impl Relu0Backend for Cube {
         let n = x.shape().num_elements() as u32;
         let info = info_handle(&x, &[n, semantics]);
         let alpha = x.client.create_from_slice(&alpha_bytes(alpha, x.dtype));
-        let kernel = Relu0Kernel {
+        let kernel = WgslKernel {
             kind: Kind::Backward,
             elem,
             enable,
@@ -145,6 +160,7 @@ impl Relu0Backend for Cube {
         launch(
             kernel,
             &x,
+            n as usize,
             vec![
                 x.handle.clone(),
                 dy.handle.clone(),
@@ -154,6 +170,37 @@ impl Relu0Backend for Cube {
             ],
         );
         dx
+    }
+}
+
+impl BitsBackend for Cube {
+    fn words_differ(a: CubeTensor, b: CubeTensor) -> CubeTensor {
+        let a = into_contiguous(a);
+        let b = into_contiguous(b);
+        let words = a.shape().num_elements() * a.dtype.size() / super::bitwise::WORD_BYTES;
+        let count = a.client.create_from_slice(bytemuck::cast_slice(&[0u32]));
+        // Empty tensors are equal: nothing to bind.
+        if words > 0 {
+            let info = info_handle(&a, &[words as u32]);
+            let kernel = WgslKernel {
+                kind: Kind::WordsDiffer,
+                elem: "u32",
+                enable: "",
+            };
+            launch(
+                kernel,
+                &a,
+                words,
+                vec![a.handle.clone(), b.handle.clone(), count.clone(), info],
+            );
+        }
+        CubeTensor::new_contiguous(
+            a.client.clone(),
+            a.device.clone(),
+            Shape::new([1]),
+            count,
+            DType::U32,
+        )
     }
 }
 

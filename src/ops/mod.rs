@@ -8,12 +8,16 @@
 //! kernels from `shaders/`, on the Flex CPU back end it runs [`reference`] (plain tensor
 //! operations), and under autodiff a hand-written backward calls the back end's kernel, so
 //! `loss.backward()` uses it.
+//!
+//! [`bitwise`] compares two tensors bit for bit on their device (twins' gradients).
 
 mod autodiff;
+pub mod bitwise;
 mod cube;
 mod extension;
 pub mod reference;
 
+pub use bitwise::{BitsBackend, bitwise_equal, differing_words};
 pub use extension::Relu0Backend;
 
 use burn::backend::Dispatch;
