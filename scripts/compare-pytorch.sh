@@ -35,7 +35,9 @@ export RAYON_NUM_THREADS=$threads OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$thre
 echo "== relu0: criterion benches (release profile), $threads threads"
 rm -rf "$target/criterion"
 cargo bench --locked --bench op_overhead --bench volume_scan --bench train_step -- "${criterion_args[@]}"
-cargo build --locked --release --quiet
+# The binary (for peak RSS) with the benches' dependency features: it reuses what the benches
+# just compiled instead of a second full release build.
+cargo build --locked --release --quiet --bins --benches
 
 echo "== PyTorch, $threads threads, and the table"
 mkdir -p "$target/perf"

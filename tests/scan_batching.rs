@@ -34,6 +34,7 @@ const READ_AHEAD: Batching = Batching {
     side_by_side: 1,
     gradients_on_device: false,
 };
+/// As shipped on a GPU (the CPU runs one draw at a time by default).
 const SHIPPED: Batching = Batching {
     lookahead: CENSUS_LOOKAHEAD,
     side_by_side: DRAWS_PER_DISPATCH,
@@ -179,4 +180,28 @@ fn gpu_verify_verdicts_are_the_same_on_device_and_host() {
     let f32 = same_verdicts_on_device_and_host(common::gpu(Precision::F32), 2);
     // Batches without a zero: the twins agree, and the device comparison said so.
     assert!(f32.iter().any(|r| r.first_diff_batch != Some(0)), "{f32:?}");
+}
+
+/// Draws run side by side by default where it pays, on a GPU; on the CPU one at a time, unless
+/// asked (the cases above).
+#[test]
+fn draws_run_side_by_side_by_default_only_on_a_gpu() {
+    let dataset = relu0::data::load(DatasetKind::Mnist, &DataSource::Embedded).unwrap();
+    let config = VolumeConfig {
+        width: 64,
+        ..VolumeConfig::default()
+    };
+    let run_on = |compute: Compute| {
+        let config = VolumeConfig {
+            precision: compute.precision,
+            ..config.clone()
+        };
+        VolumeRun::new(config, compute, &dataset).unwrap()
+    };
+    let mut cpu = run_on(common::cpu(Precision::F32));
+    assert_eq!(cpu.draws_per_dispatch(), 1);
+    cpu.set_draws_per_dispatch(4);
+    assert_eq!(cpu.draws_per_dispatch(), 4);
+    let gpu = run_on(common::gpu(Precision::F32));
+    assert_eq!(gpu.draws_per_dispatch(), DRAWS_PER_DISPATCH);
 }

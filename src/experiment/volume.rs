@@ -12,9 +12,10 @@
 //! that gradients never differ on a batch without a zero, and repeats the ReLU'(0)=0 pass as
 //! the 0-vs-0 determinism control.
 //!
-//! Draws side by side: up to [`DRAWS_PER_DISPATCH`] MLP draws run at once, their censuses one
-//! batched forward pass ([`StackedMlp`]) read back 1, 2, 4 … [`CENSUS_LOOKAHEAD`] batches at a
-//! time; records are those of one draw at a time, in draw order.
+//! Draws side by side (on a GPU): up to [`DRAWS_PER_DISPATCH`] MLP draws run at once, their
+//! censuses one batched forward pass ([`StackedMlp`]); every draw's census is read back 1, 2,
+//! 4 … [`CENSUS_LOOKAHEAD`] batches at a time; records are those of one draw at a time, in
+//! draw order.
 //!
 //! `model = vgg11 | resnet18` scans the paper's convolutional networks on CIFAR-10 (experiment
 //! 5, usually with `max_batches = k`): the census then runs through the training-mode forward
@@ -26,7 +27,7 @@ use super::inspect::{ZeroInspection, inspect};
 use super::stats::wilson95;
 pub use super::twins::Compare;
 use super::twins::{network_gradient, read_counts};
-use crate::backend::{Compute, DeviceChoice, Precision};
+use crate::backend::{Compute, DeviceChoice, DeviceKind, Precision};
 use crate::data::{DataSource, Dataset, DatasetKind};
 use crate::error::Error;
 use crate::model::mlp::MlpConfig;
@@ -283,8 +284,8 @@ struct DrawState {
 /// draw computes 1, 2, 4, … of them at once and never wastes more than it has used.
 pub const CENSUS_LOOKAHEAD: usize = 16;
 
-/// The most draws scanned side by side (plain MLP scans): their censuses run as one batched
-/// forward pass ([`StackedMlp`]) and are read back together.
+/// The most draws scanned side by side (plain MLP scans on a GPU): their censuses run as one
+/// batched forward pass ([`StackedMlp`]) and are read back together.
 pub const DRAWS_PER_DISPATCH: usize = 8;
 
 /// Memory the stacked copies of the draws' weights and activations may take, in bytes.
@@ -292,7 +293,7 @@ const STACK_BUDGET_BYTES: f64 = 256e6;
 
 /// A volume scan in progress.
 ///
-/// Up to [`DRAWS_PER_DISPATCH`] draws run side by side, each at its own batch; the census of
+/// On a GPU up to [`DRAWS_PER_DISPATCH`] draws run side by side, each at its own batch; the census of
 /// the next batches of all of them is one batched forward pass and one read. Finished draws
 /// are reported in draw order whatever the number side by side, so records, files and resumes
 /// do not depend on it.
@@ -310,6 +311,9 @@ pub struct VolumeRun {
     records: Vec<DrawRecord>,
     started: Instant,
     max_lookahead: usize,
+    /// The most draws this network and device allow side by side.
+    side_by_side_limit: usize,
+    /// The most draws run side by side.
     max_side_by_side: usize,
     /// The stacked hidden layers of the active draws (keyed by their draw indices).
     stacked: Option<(Vec<usize>, StackedMlp)>,
@@ -341,10 +345,17 @@ impl VolumeRun {
             // Convolutional censuses hold large activations; one batch at a time.
             _ => 1,
         };
-        let max_side_by_side = if stackable(&network) {
+        let side_by_side_limit = if stackable(&network) {
             side_by_side_limit(&network, config.batch, &compute)
         } else {
             1
+        };
+        // Side by side pays on a GPU (one dispatch and one read for all draws). burn's CPU
+        // back end runs one product per draw anyway, and the stacked copies only cost (f64:
+        // 17% slower per batch, benches/volume_scan.rs): one draw at a time there.
+        let max_side_by_side = match compute.kind {
+            DeviceKind::Gpu => side_by_side_limit,
+            DeviceKind::Cpu => 1,
         };
         Ok(VolumeRun {
             network,
@@ -358,6 +369,7 @@ impl VolumeRun {
             records: Vec::new(),
             started: Instant::now(),
             max_lookahead,
+            side_by_side_limit,
             max_side_by_side,
             stacked: None,
             stacking_exact: BTreeMap::new(),
@@ -371,10 +383,12 @@ impl VolumeRun {
         self.max_lookahead = batches.max(1);
     }
 
-    /// Limits how many draws are scanned side by side (1: one draw at a time, each batch its
-    /// own forward pass). Results do not depend on it; benchmarks compare settings side by side.
+    /// Sets how many draws are scanned side by side (1: one draw at a time, each batch its own
+    /// forward pass), within what the network and device allow (plain MLPs; the GPU's largest
+    /// buffer; by default as many as allowed on a GPU, one on the CPU). Results do not depend
+    /// on it; benchmarks compare settings side by side.
     pub fn set_draws_per_dispatch(&mut self, draws: usize) {
-        self.max_side_by_side = self.max_side_by_side.min(draws.max(1));
+        self.max_side_by_side = self.side_by_side_limit.min(draws.max(1));
     }
 
     /// Whether the twins' gradients are compared bit for bit on their device, reading back one
