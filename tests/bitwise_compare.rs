@@ -182,6 +182,8 @@ fn cpu_comparison_matches_the_host() {
 fn gpu_comparison_matches_the_host() {
     all_cases::<half::f16>(gpu(Precision::F16));
     all_cases::<f32>(gpu(Precision::F32));
+    // Two words per element (lavapipe has SHADER_F64).
+    all_cases::<f64>(gpu(Precision::F64));
 }
 
 /// More workgroups than one row of the grid holds (65 535 on most adapters): the kernel indexes
