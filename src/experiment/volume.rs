@@ -7,10 +7,10 @@
 //!
 //! The one-forward shortcut: only an exact zero in some ReLU's input can make the twins differ,
 //! so each batch runs one forward pass without a graph and counts exact zeros per layer; the
-//! two backward passes run only when there is one, and their gradients are compared bit for bit
-//! where they lie ([`differing_words`]: one count read back). `verify` runs them on every batch, checks
-//! that gradients never differ on a batch without a zero, and repeats the ReLU'(0)=0 pass as
-//! the 0-vs-0 determinism control.
+//! two backward passes run only when there is one, and their gradients are compared bit for
+//! bit where they lie ([`differing_words`]: one count read back). `verify` runs them on every
+//! batch, checks that gradients never differ on a batch without a zero, and repeats the
+//! ReLU'(0)=0 pass as the 0-vs-0 determinism control.
 //!
 //! Draws side by side (on a GPU): up to [`DRAWS_PER_DISPATCH`] MLP draws run at once, their
 //! censuses one batched forward pass ([`StackedMlp`]); every draw's census is read back 1, 2,
@@ -293,10 +293,10 @@ const STACK_BUDGET_BYTES: f64 = 256e6;
 
 /// A volume scan in progress.
 ///
-/// On a GPU up to [`DRAWS_PER_DISPATCH`] draws run side by side, each at its own batch; the census of
-/// the next batches of all of them is one batched forward pass and one read. Finished draws
-/// are reported in draw order whatever the number side by side, so records, files and resumes
-/// do not depend on it.
+/// On a GPU up to [`DRAWS_PER_DISPATCH`] draws run side by side, each at its own batch; the
+/// census of the next batches of all of them is one batched forward pass and one read.
+/// Finished draws are reported in draw order whatever the number side by side, so records,
+/// files and resumes do not depend on it.
 pub struct VolumeRun {
     config: VolumeConfig,
     compute: Compute,
@@ -691,9 +691,10 @@ impl VolumeRun {
         };
         let g0 = gradient(Alpha::ZERO)?;
         let g1 = gradient(Alpha::ONE)?;
-        let control = match self.config.verify {
-            true => Some(gradient(Alpha::ZERO)?),
-            false => None,
+        let control = if self.config.verify {
+            Some(gradient(Alpha::ZERO)?)
+        } else {
+            None
         };
         if !self.gradients_compared_on_device {
             let g0 = g0.into_data_async().await?;
