@@ -64,6 +64,20 @@ fn stacked_pre_activations_are_each_draws_own(compute: Compute) {
                  rounded differently from the draws' own",
                 compute.precision, compute.kind
             );
+            // The check can fail: compared with the draws in another order it must.
+            let mut swapped = refs.clone();
+            swapped.swap(0, 1);
+            let mismatch = pollster::block_on(stack.matches_own_forward(
+                &swapped,
+                mnist_inputs(draws, &compute),
+                RELU,
+            ))
+            .unwrap();
+            assert!(
+                !mismatch,
+                "{:?}: swapped draws passed the check",
+                compute.kind
+            );
         }
     }
 }

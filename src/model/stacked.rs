@@ -10,8 +10,8 @@
 
 use super::Relu0;
 use super::mlp::Mlp;
-use crate::ops::relu0;
-use burn::tensor::{Int, Tensor, TensorData};
+use crate::ops::{differing_words, relu0};
+use burn::tensor::{Int, Tensor};
 
 /// The hidden layers of several MLP draws of one shape, stacked along a leading draw axis.
 pub struct StackedMlp {
@@ -110,21 +110,20 @@ impl StackedMlp {
                     .pre_activations
             })
             .collect();
+        // Compared on the device, every layer's count read back in one transfer.
+        let mut counts = Vec::new();
         for (layer, stacked) in stacked.into_iter().enumerate() {
             let own_layer = own.iter().map(|o| o[layer].clone()).collect();
             let own_layer = Tensor::<2>::stack::<3>(own_layer, 0);
-            let (a, b) = (
-                stacked.into_data_async().await?,
-                own_layer.into_data_async().await?,
-            );
-            if !same_bits(&a, &b) {
+            if stacked.dims() != own_layer.dims() {
                 return Ok(false);
             }
+            counts.push(differing_words(stacked, own_layer));
         }
-        Ok(true)
+        if counts.is_empty() {
+            return Ok(true);
+        }
+        let counts = Tensor::cat(counts, 0).into_data_async().await?;
+        Ok(counts.iter::<i64>().all(|words| words == 0))
     }
-}
-
-fn same_bits(a: &TensorData, b: &TensorData) -> bool {
-    a.shape() == b.shape() && a.dtype() == b.dtype() && a.as_bytes() == b.as_bytes()
 }
